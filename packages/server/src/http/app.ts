@@ -1,0 +1,33 @@
+/** The Hono app: every HTTP route (and the WebSocket upgrade decision) in one place. */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { ErrorCode } from '@causette/shared';
+import type { AppEnv, Services } from './env.js';
+import { jsonError } from './errors.js';
+import { healthRoutes } from './routes/health.js';
+import { sessionRoutes } from './routes/session.js';
+import { wsUpgradeRoutes } from './routes/ws-upgrade.js';
+import { appSettingsRoutes } from './routes/app-settings.js';
+import { threadMessageRoutes } from './routes/thread-messages.js';
+
+/** Extra routes (demo page, widget files, bridge) mounted by the server. */
+export type RouteModule = (s: Services) => Hono<AppEnv>;
+
+export function createHttpApp(s: Services, extra: RouteModule[] = []): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // Visitor endpoints are called from brands' pages; the handlers check the app's origins.
+  app.use('/v1/session', cors({ origin: (o) => o, allowMethods: ['POST'], maxAge: 600 }));
+  app.use('/v1/apps/*', cors({ origin: (o) => o, allowMethods: ['GET'], maxAge: 600 }));
+  app.route('/', healthRoutes(s));
+  app.route('/', sessionRoutes(s));
+  app.route('/', wsUpgradeRoutes(s));
+  app.route('/', appSettingsRoutes(s));
+  app.route('/', threadMessageRoutes(s));
+  for (const m of extra) app.route('/', m(s));
+  app.notFound((c) => jsonError(c, 404, ErrorCode.NotFound, 'no such route'));
+  app.onError((err, c) => {
+    s.logger.error({ err, path: c.req.path }, 'unhandled error');
+    return jsonError(c, 500, ErrorCode.Internal, 'internal error');
+  });
+  return app;
+}

@@ -1,0 +1,60 @@
+/** Live connections by contact: routes bus events to sockets and runs the heartbeat sweep. */
+import type { Bus, BusEvent } from '../bus/bus.js';
+import { toFrame, type Connection } from './connection.js';
+
+export class Hub {
+  private readonly byContact = new Map<string, Set<Connection>>();
+  private readonly all = new Set<Connection>();
+  private readonly unsubscribe: () => void;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(bus: Bus, heartbeatMs: number) {
+    this.unsubscribe = bus.subscribe((ev) => this.route(ev));
+    this.timer = setInterval(() => this.sweep(), heartbeatMs);
+    this.timer.unref();
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  add(c: Connection): void {
+    this.all.add(c);
+    let set = this.byContact.get(c.contactId);
+    if (!set) this.byContact.set(c.contactId, (set = new Set()));
+    set.add(c);
+  }
+
+  remove(c: Connection): void {
+    this.all.delete(c);
+    const set = this.byContact.get(c.contactId);
+    if (set) {
+      set.delete(c);
+      if (set.size === 0) this.byContact.delete(c.contactId);
+    }
+  }
+
+  private route(ev: BusEvent): void {
+    const set = this.byContact.get(ev.contactId);
+    if (!set) return;
+    let frame: string | undefined;
+    for (const c of set) {
+      if (c.appId !== ev.appId) continue;
+      frame ??= JSON.stringify(toFrame(ev));
+      c.deliver(ev, frame);
+    }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const c of this.all) c.heartbeat(now);
+  }
+
+  /** Close every socket with `code` (graceful shutdown) and stop the sweep. */
+  closeAll(code: number, reason: string): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.unsubscribe();
+    for (const c of [...this.all]) c.close(code, reason);
+  }
+}

@@ -1,0 +1,9 @@
+/** The few socket operations realtime code needs; the ws adapter implements them. */
+export interface Socket {
+  send(data: string): void;
+  close(code: number, reason: string): void;
+  /** Drop the TCP connection at once (dead or stuck peer). */
+  terminate(): void;
+  /** Bytes queued but not yet written to the kernel. */
+  readonly bufferedAmount: number;
+}

@@ -1,0 +1,121 @@
+/**
+ * The hot path: append a batch of messages in ONE transaction (group commit) with prepared
+ * statements. Seq is assigned inside the transaction; (thread, client_id) is UNIQUE, so a
+ * resend returns the stored original instead of inserting a duplicate.
+ */
+import type Database from 'better-sqlite3';
+import { newId, type Message } from '@causette/shared';
+import type { AppendInput, AppendResult } from '../store.js';
+import { toMessage } from './rows.js';
+import type { messages } from './schema.js';
+
+type MessageRow = typeof messages.$inferSelect;
+
+export interface AppendStatements {
+  run(inputs: AppendInput[]): AppendResult[];
+}
+
+interface RawRow {
+  id: string;
+  thread_id: string;
+  seq: number;
+  client_id: string | null;
+  author_kind: MessageRow['authorKind'];
+  author_id: string | null;
+  author_name: string | null;
+  author_avatar: string | null;
+  text: string;
+  metadata: string | null;
+  created_at: number;
+}
+
+const fromRaw = (r: RawRow): Message =>
+  toMessage({
+    id: r.id,
+    threadId: r.thread_id,
+    seq: r.seq,
+    clientId: r.client_id,
+    authorKind: r.author_kind,
+    authorId: r.author_id,
+    authorName: r.author_name,
+    authorAvatar: r.author_avatar,
+    text: r.text,
+    metadata: r.metadata,
+    createdAt: r.created_at,
+  });
+
+export function prepareAppend(sqlite: Database.Database): AppendStatements {
+  const getThread = sqlite.prepare<[string, string], { last_seq: number; status: string }>(
+    'SELECT last_seq, status FROM threads WHERE id = ? AND app_id = ?',
+  );
+  const findByClient = sqlite.prepare<[string, string], RawRow>(
+    'SELECT * FROM messages WHERE thread_id = ? AND client_id = ?',
+  );
+  const insert = sqlite.prepare(
+    `INSERT INTO messages (id, thread_id, seq, client_id, author_kind, author_id, author_name,
+       author_avatar, text, metadata, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+  );
+  const bump = sqlite.prepare(
+    "UPDATE threads SET last_seq = ?, updated_at = ?, status = CASE WHEN ? = 'visitor' THEN 'open' ELSE status END WHERE id = ?",
+  );
+  const event = sqlite.prepare(
+    'INSERT INTO outbox (id, app_id, type, payload, created_at) VALUES (?,?,?,?,?)',
+  );
+
+  const tx = sqlite.transaction((inputs: AppendInput[]): AppendResult[] => {
+    const lastSeq = new Map<string, number>();
+    const out: AppendResult[] = [];
+    for (const m of inputs) {
+      let seq = lastSeq.get(m.threadId);
+      if (seq === undefined) {
+        const t = getThread.get(m.threadId, m.appId);
+        if (!t) {
+          out.push({ ok: false, code: 'not_found', message: 'thread not found' });
+          continue;
+        }
+        seq = t.last_seq;
+      }
+      if (m.clientId !== null) {
+        const dup = findByClient.get(m.threadId, m.clientId);
+        if (dup) {
+          lastSeq.set(m.threadId, seq);
+          out.push({ ok: true, message: fromRaw(dup), duplicate: true });
+          continue;
+        }
+      }
+      seq += 1;
+      lastSeq.set(m.threadId, seq);
+      const id = newId(m.ts);
+      const metadata = m.metadata === undefined ? null : JSON.stringify(m.metadata);
+      insert.run(
+        id,
+        m.threadId,
+        seq,
+        m.clientId,
+        m.author.kind,
+        m.author.id ?? null,
+        m.author.name ?? null,
+        m.author.avatarUrl ?? null,
+        m.text,
+        metadata,
+        m.ts,
+      );
+      bump.run(seq, m.ts, m.author.kind, m.threadId);
+      const message: Message = {
+        id,
+        threadId: m.threadId,
+        seq,
+        clientId: m.clientId,
+        author: m.author,
+        text: m.text,
+        ts: m.ts,
+      };
+      if (m.metadata !== undefined) message.metadata = m.metadata;
+      event.run(newId(m.ts), m.appId, 'message.created', JSON.stringify({ message }), m.ts);
+      out.push({ ok: true, message, duplicate: false });
+    }
+    return out;
+  });
+
+  return { run: (inputs) => tx(inputs) };
+}

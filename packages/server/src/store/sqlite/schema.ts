@@ -1,0 +1,150 @@
+/** Drizzle schema of the SQLite store; migrations under /drizzle are generated from this file. */
+
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+/** Key/value facts about this database: `epoch`, the server signing key. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const apps = sqliteTable('apps', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** HS256 secret shared with the brand's backend to sign identity JWTs (needed to verify). */
+  identitySecret: text('identity_secret').notNull(),
+  /** JSON array of allowed browser origins; `*` allows any. */
+  allowedOrigins: text('allowed_origins').notNull().default('[]'),
+  /** JSON object: greeting, away message, expected reply time, pre-chat form. */
+  settings: text('settings').notNull().default('{}'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    name: text('name').notNull(),
+    /** First characters of the key, shown in listings to tell keys apart. */
+    prefix: text('prefix').notNull(),
+    /** SHA-256 of the full key; the key itself is never stored. */
+    hash: text('hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash').on(t.hash), index('api_keys_app').on(t.appId)],
+);
+
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    /** The brand's user id (JWT `sub`) once identified; null for anonymous visitors. */
+    externalId: text('external_id'),
+    name: text('name'),
+    email: text('email'),
+    attributes: text('attributes').notNull().default('{}'),
+    /** Set when this anonymous contact was merged into an identified one. */
+    mergedInto: text('merged_into'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('contacts_app_external').on(t.appId, t.externalId),
+    index('contacts_app').on(t.appId, t.updatedAt),
+  ],
+);
+
+export const threads = sqliteTable(
+  'threads',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    status: text('status', { enum: ['open', 'closed', 'snoozed'] })
+      .notNull()
+      .default('open'),
+    assignee: text('assignee'),
+    tags: text('tags').notNull().default('[]'),
+    /** Highest seq assigned in this thread; bumped in the insert transaction. */
+    lastSeq: integer('last_seq').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('threads_contact').on(t.contactId, t.updatedAt),
+    index('threads_app').on(t.appId, t.updatedAt),
+  ],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    seq: integer('seq').notNull(),
+    /** Client-generated id: the idempotency key of a send. */
+    clientId: text('client_id'),
+    authorKind: text('author_kind', { enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    authorAvatar: text('author_avatar'),
+    text: text('text').notNull(),
+    metadata: text('metadata'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_thread_seq').on(t.threadId, t.seq),
+    uniqueIndex('messages_thread_client').on(t.threadId, t.clientId),
+  ],
+);
+
+/** Per-participant read cursor: `visitor` or `agent`. */
+export const readCursors = sqliteTable(
+  'read_cursors',
+  {
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    reader: text('reader', { enum: ['visitor', 'agent'] }).notNull(),
+    seq: integer('seq').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.reader] })],
+);
+
+
+/**
+ * Transactional outbox: every event a webhook may carry is written here in the same
+ * transaction as the change that causes it; the dispatcher delivers from this table.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id').notNull(),
+    type: text('type').notNull(),
+    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('outbox_app_created').on(t.appId, t.createdAt)],
+);

@@ -1,0 +1,339 @@
+/** The embedded, default `Store`: drizzle-orm over better-sqlite3 (WAL, synchronous=FULL). */
+import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { newId, type Message, type Reader, type Thread } from '@causette/shared';
+import type {
+  AppRecord,
+  AppendInput,
+  AppendResult,
+  ContactRecord,
+  HistoryPage,
+  Store,
+  ThreadRecord,
+} from '../store.js';
+import { openDatabase, type Db } from './open.js';
+import { apiKeys, apps, contacts, messages, meta, outbox, readCursors, threads } from './schema.js';
+import { toApp, toContact, toMessage, toThread } from './rows.js';
+import { prepareAppend, type AppendStatements } from './append.js';
+
+export class SqliteStore implements Store {
+  readonly epoch: string;
+  readonly sqlite: Database.Database;
+  private readonly db: Db;
+  private readonly append: AppendStatements;
+
+  constructor(path: string) {
+    const { sqlite, db } = openDatabase(path);
+    this.sqlite = sqlite;
+    this.db = db;
+    const existing = db.select().from(meta).where(eq(meta.key, 'epoch')).get();
+    if (existing) this.epoch = existing.value;
+    else {
+      this.epoch = newId();
+      db.insert(meta).values({ key: 'epoch', value: this.epoch }).run();
+    }
+    this.append = prepareAppend(sqlite);
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    return this.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.db
+      .insert(meta)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: meta.key, set: { value } })
+      .run();
+  }
+
+  async countApps(): Promise<number> {
+    return this.db.select({ n: sql<number>`count(*)` }).from(apps).get()?.n ?? 0;
+  }
+
+  async createApp(app: AppRecord): Promise<void> {
+    this.db
+      .insert(apps)
+      .values({
+        id: app.id,
+        name: app.name,
+        identitySecret: app.identitySecret,
+        allowedOrigins: JSON.stringify(app.allowedOrigins),
+        settings: JSON.stringify(app.settings),
+        createdAt: app.createdAt,
+      })
+      .run();
+  }
+
+  async getApp(appId: string): Promise<AppRecord | null> {
+    const r = this.db.select().from(apps).where(eq(apps.id, appId)).get();
+    return r ? toApp(r) : null;
+  }
+
+  async createApiKey(k: { id: string; appId: string; name: string; prefix: string; hash: string }) {
+    this.db
+      .insert(apiKeys)
+      .values({ ...k, createdAt: Date.now() })
+      .run();
+  }
+
+  async findApiKey(hash: string): Promise<{ id: string; appId: string } | null> {
+    const r = this.db
+      .select({ id: apiKeys.id, appId: apiKeys.appId })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+      .get();
+    return r ?? null;
+  }
+
+  async createContact(
+    appId: string,
+    fields: { externalId?: string; name?: string; email?: string } = {},
+  ): Promise<ContactRecord> {
+    const now = Date.now();
+    const row = {
+      id: newId(now),
+      appId,
+      externalId: fields.externalId ?? null,
+      name: fields.name ?? null,
+      email: fields.email ?? null,
+      attributes: '{}',
+      mergedInto: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.db.insert(contacts).values(row).run();
+    return toContact(row);
+  }
+
+  async getContact(appId: string, contactId: string): Promise<ContactRecord | null> {
+    const r = this.db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.appId, appId), eq(contacts.id, contactId)))
+      .get();
+    return r ? toContact(r) : null;
+  }
+
+  async upsertIdentifiedContact(
+    appId: string,
+    externalId: string,
+    fields: { name?: string; email?: string },
+  ): Promise<{ contact: ContactRecord; created: boolean }> {
+    return this.sqlite.transaction(() => {
+      const now = Date.now();
+      const found = this.db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.appId, appId), eq(contacts.externalId, externalId)))
+        .get();
+      if (found) {
+        const patch: { name?: string; email?: string; updatedAt: number } = { updatedAt: now };
+        if (fields.name !== undefined) patch.name = fields.name;
+        if (fields.email !== undefined) patch.email = fields.email;
+        this.db.update(contacts).set(patch).where(eq(contacts.id, found.id)).run();
+        return { contact: toContact({ ...found, ...patch }), created: false };
+      }
+      const row = {
+        id: newId(now),
+        appId,
+        externalId,
+        name: fields.name ?? null,
+        email: fields.email ?? null,
+        attributes: '{}',
+        mergedInto: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.db.insert(contacts).values(row).run();
+      this.writeOutbox(appId, 'contact.identified', {
+        contact: { id: row.id, externalId, name: row.name, email: row.email },
+      });
+      return { contact: toContact(row), created: true };
+    })();
+  }
+
+  async mergeContact(appId: string, fromId: string, intoId: string): Promise<string[]> {
+    return this.sqlite.transaction(() => {
+      const from = this.db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
+        .get();
+      // Only anonymous, not-yet-merged contacts can be merged into an identified one.
+      if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId) return [];
+      const moved = this.db
+        .select({ id: threads.id })
+        .from(threads)
+        .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+        .all()
+        .map((r) => r.id);
+      const now = Date.now();
+      this.db
+        .update(threads)
+        .set({ contactId: intoId, updatedAt: now })
+        .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+        .run();
+      this.db.update(contacts).set({ mergedInto: intoId, updatedAt: now }).where(eq(contacts.id, fromId)).run();
+      this.writeOutbox(appId, 'contact.merged', { from: fromId, into: intoId, threadIds: moved });
+      return moved;
+    })();
+  }
+
+  async createThread(appId: string, contactId: string): Promise<ThreadRecord> {
+    const now = Date.now();
+    const row = {
+      id: newId(now),
+      appId,
+      contactId,
+      status: 'open' as const,
+      assignee: null,
+      tags: '[]',
+      lastSeq: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.sqlite.transaction(() => {
+      this.db.insert(threads).values(row).run();
+      this.writeOutbox(appId, 'thread.created', { thread: { id: row.id, contactId, status: 'open' } });
+    })();
+    return toThread(row);
+  }
+
+  async getThread(appId: string, threadId: string): Promise<ThreadRecord | null> {
+    const r = this.db
+      .select()
+      .from(threads)
+      .where(and(eq(threads.appId, appId), eq(threads.id, threadId)))
+      .get();
+    return r ? toThread(r) : null;
+  }
+
+  async threadView(appId: string, threadId: string): Promise<Thread | null> {
+    const t = await this.getThread(appId, threadId);
+    return t ? this.view(t) : null;
+  }
+
+  async listThreadViews(appId: string, contactId: string): Promise<Thread[]> {
+    const rows = this.db
+      .select()
+      .from(threads)
+      .where(and(eq(threads.appId, appId), eq(threads.contactId, contactId)))
+      .orderBy(desc(threads.updatedAt))
+      .limit(200)
+      .all();
+    return rows.map((r) => this.view(toThread(r)));
+  }
+
+  private view(t: ThreadRecord): Thread {
+    const cursors = this.db.select().from(readCursors).where(eq(readCursors.threadId, t.id)).all();
+    const visitorReadSeq = cursors.find((c) => c.reader === 'visitor')?.seq ?? 0;
+    const agentReadSeq = cursors.find((c) => c.reader === 'agent')?.seq ?? 0;
+    const last = this.db
+      .select()
+      .from(messages)
+      .where(eq(messages.threadId, t.id))
+      .orderBy(desc(messages.seq))
+      .limit(1)
+      .get();
+    const unread =
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.threadId, t.id),
+            gt(messages.seq, visitorReadSeq),
+            sql`${messages.authorKind} <> 'visitor'`,
+          ),
+        )
+        .get()?.n ?? 0;
+    return {
+      id: t.id,
+      status: t.status,
+      lastSeq: t.lastSeq,
+      visitorReadSeq,
+      agentReadSeq,
+      unread,
+      lastMessage: last ? toMessage(last) : null,
+      createdAt: t.createdAt,
+      updatedAt: t.updatedAt,
+    };
+  }
+
+  async appendMessages(inputs: AppendInput[]): Promise<AppendResult[]> {
+    return this.append.run(inputs);
+  }
+
+  async history(
+    threadId: string,
+    q: { beforeSeq?: number; afterSeq?: number; limit: number },
+  ): Promise<HistoryPage> {
+    let rows: (typeof messages.$inferSelect)[];
+    if (q.afterSeq !== undefined) {
+      const upper = q.beforeSeq !== undefined ? lt(messages.seq, q.beforeSeq) : undefined;
+      rows = this.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.threadId, threadId), gt(messages.seq, q.afterSeq), upper))
+        .orderBy(asc(messages.seq))
+        .limit(q.limit + 1)
+        .all();
+      const hasMore = rows.length > q.limit;
+      return { messages: rows.slice(0, q.limit).map(toMessage), hasMore };
+    }
+    const upper = q.beforeSeq !== undefined ? lt(messages.seq, q.beforeSeq) : undefined;
+    rows = this.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.threadId, threadId), upper))
+      .orderBy(desc(messages.seq))
+      .limit(q.limit + 1)
+      .all();
+    const hasMore = rows.length > q.limit;
+    return { messages: rows.slice(0, q.limit).reverse().map(toMessage), hasMore };
+  }
+
+  async setReadCursor(appId: string, threadId: string, reader: Reader, seq: number): Promise<number> {
+    return this.sqlite.transaction(() => {
+      const t = this.db
+        .select({ lastSeq: threads.lastSeq })
+        .from(threads)
+        .where(and(eq(threads.appId, appId), eq(threads.id, threadId)))
+        .get();
+      if (!t) return 0;
+      const target = Math.min(seq, t.lastSeq);
+      const cur = this.db
+        .select({ seq: readCursors.seq })
+        .from(readCursors)
+        .where(and(eq(readCursors.threadId, threadId), eq(readCursors.reader, reader)))
+        .get();
+      if (cur && cur.seq >= target) return cur.seq;
+      this.db
+        .insert(readCursors)
+        .values({ threadId, reader, seq: target, updatedAt: Date.now() })
+        .onConflictDoUpdate({
+          target: [readCursors.threadId, readCursors.reader],
+          set: { seq: target, updatedAt: Date.now() },
+        })
+        .run();
+      this.writeOutbox(appId, 'message.read', { threadId, reader, seq: target });
+      return target;
+    })();
+  }
+
+  /** Must be called inside a transaction (the point of the outbox). */
+  writeOutbox(appId: string, type: string, payload: unknown): void {
+    const now = Date.now();
+    this.db
+      .insert(outbox)
+      .values({ id: newId(now), appId, type, payload: JSON.stringify(payload), createdAt: now })
+      .run();
+  }
+
+  async close(): Promise<void> {
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+export type { Message };
