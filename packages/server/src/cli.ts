@@ -21,7 +21,12 @@ Env: CAUSETTE_PORT, CAUSETTE_HOST, CAUSETTE_DATA, CAUSETTE_LOG_LEVEL, CAUSETTE_A
 
 const num = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
 const list = (s: string | undefined) =>
-  s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean);
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 function configFrom(argv: string[]): { command: string; config: Config; json: boolean } {
   const { values, positionals } = parseArgs({
@@ -55,7 +60,9 @@ function configFrom(argv: string[]): { command: string; config: Config; json: bo
     heartbeatMs: num(values['heartbeat-ms'] ?? env.CAUSETTE_HEARTBEAT_MS),
     demo: values['no-demo'] ? false : undefined,
     allowPrivateWebhooks:
-      values['allow-private-webhooks'] || env.CAUSETTE_ALLOW_PRIVATE_WEBHOOKS === '1' ? true : undefined,
+      values['allow-private-webhooks'] || env.CAUSETTE_ALLOW_PRIVATE_WEBHOOKS === '1'
+        ? true
+        : undefined,
   } as Partial<Config>);
   return { command, config, json: values.json ?? false };
 }

@@ -48,7 +48,9 @@ export const DEFAULT_CONFIG: Config = {
 
 /** Merge partial options over defaults and validate; throws one readable error listing every problem. */
 export function resolveConfig(partial: Partial<Config>): Config {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, val]) => val !== undefined));
+  const defined = Object.fromEntries(
+    Object.entries(partial).filter(([, val]) => val !== undefined),
+  );
   const r = v.safeParse(ConfigSchema, { ...DEFAULT_CONFIG, ...defined });
   if (!r.success) {
     const lines = r.issues.map((i) => {

@@ -23,6 +23,10 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const opts = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { svc: 'causette' } };
+  const opts = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { svc: 'causette' },
+  };
   return destination ? pino(opts, destination as never) : pino(opts);
 }

@@ -75,7 +75,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   let store = givenStore;
   if (!store) {
     const path = config.dbPath ?? join(config.dataDir, 'causette.db');
-    if (path !== ':memory:') mkdirSync(config.dbPath ? join(path, '..') : config.dataDir, { recursive: true });
+    if (path !== ':memory:')
+      mkdirSync(config.dbPath ? join(path, '..') : config.dataDir, { recursive: true });
     store = new SqliteStore(path);
   }
   const bus = givenBus ?? new MemoryBus();

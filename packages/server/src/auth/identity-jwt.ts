@@ -18,13 +18,21 @@ export interface IdentityClaims {
 
 export type IdentityResult =
   | { ok: true; claims: IdentityClaims }
-  | { ok: false; code: typeof ErrorCode.InvalidToken | typeof ErrorCode.TokenExpired; reason: string };
+  | {
+      ok: false;
+      code: typeof ErrorCode.InvalidToken | typeof ErrorCode.TokenExpired;
+      reason: string;
+    };
 
 function decodeJson(part: string): unknown {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 }
 
-export function verifyIdentityToken(token: string, secret: string, now = Date.now()): IdentityResult {
+export function verifyIdentityToken(
+  token: string,
+  secret: string,
+  now = Date.now(),
+): IdentityResult {
   const bad = (reason: string) => ({ ok: false as const, code: ErrorCode.InvalidToken, reason });
   const parts = token.split('.');
   if (parts.length !== 3) return bad('not a JWT');
@@ -37,7 +45,11 @@ export function verifyIdentityToken(token: string, secret: string, now = Date.no
   } catch {
     return bad('undecodable');
   }
-  if (typeof header !== 'object' || header === null || (header as { alg?: unknown }).alg !== 'HS256') {
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    (header as { alg?: unknown }).alg !== 'HS256'
+  ) {
     return bad('alg must be HS256');
   }
   const expected = createHmac('sha256', secret).update(`${h}.${p}`).digest();
@@ -50,8 +62,10 @@ export function verifyIdentityToken(token: string, secret: string, now = Date.no
   if (typeof c.sub !== 'string' || c.sub.length === 0 || c.sub.length > 255) return bad('bad sub');
   if (typeof c.exp !== 'number') return bad('exp required');
   const expMs = c.exp * 1000;
-  if (expMs + CLOCK_SKEW_MS <= now) return { ok: false, code: ErrorCode.TokenExpired, reason: 'expired' };
-  if (expMs - now > MAX_IDENTITY_TTL_MS) return bad('exp too far ahead: identity tokens must be short-lived');
+  if (expMs + CLOCK_SKEW_MS <= now)
+    return { ok: false, code: ErrorCode.TokenExpired, reason: 'expired' };
+  if (expMs - now > MAX_IDENTITY_TTL_MS)
+    return bad('exp too far ahead: identity tokens must be short-lived');
   const claims: IdentityClaims = { sub: c.sub, exp: c.exp };
   if (typeof c.name === 'string') claims.name = c.name.slice(0, 120);
   if (typeof c.email === 'string') claims.email = c.email.slice(0, 254);

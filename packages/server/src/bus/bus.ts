@@ -7,7 +7,14 @@ import type { Author, Message, Reader, Thread } from '@causette/shared';
 /** Everything that must reach live sockets, typed once. */
 export type BusEvent =
   | { type: 'message'; appId: string; contactId: string; message: Message; originId?: string }
-  | { type: 'read'; appId: string; contactId: string; threadId: string; reader: Reader; seq: number }
+  | {
+      type: 'read';
+      appId: string;
+      contactId: string;
+      threadId: string;
+      reader: Reader;
+      seq: number;
+    }
   | {
       type: 'typing';
       appId: string;

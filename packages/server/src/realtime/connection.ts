@@ -265,7 +265,8 @@ export class Connection {
     this.buffered = [];
     this.phase = 'live';
     for (const ev of held) {
-      if (ev.type === 'message' && ev.message.seq <= (sentUpTo.get(ev.message.threadId) ?? -1)) continue;
+      if (ev.type === 'message' && ev.message.seq <= (sentUpTo.get(ev.message.threadId) ?? -1))
+        continue;
       this.deliver(ev, undefined);
     }
   }
@@ -274,7 +275,8 @@ export class Connection {
   deliver(ev: BusEvent, frame: string | undefined): void {
     if (this.phase === 'resuming') {
       this.buffered.push(ev);
-      if (this.buffered.length > 10_000) this.close(CloseCode.SlowConsumer, 'resume backlog too large');
+      if (this.buffered.length > 10_000)
+        this.close(CloseCode.SlowConsumer, 'resume backlog too large');
       return;
     }
     if (this.phase !== 'live') return;

@@ -2,14 +2,7 @@
  * The storage contract. Handlers depend on this interface only, so a PostgreSQL (or other)
  * implementation can replace the embedded SQLite one without touching them.
  */
-import type {
-  Author,
-  Message,
-  Metadata,
-  Reader,
-  Thread,
-  ThreadStatus,
-} from '@causette/shared';
+import type { Author, Message, Metadata, Reader, Thread, ThreadStatus } from '@causette/shared';
 
 /** What the widget reads: greeting, away message, expected reply time, pre-chat form. */
 export interface AppSettings {
@@ -90,11 +83,20 @@ export interface Store {
   countApps(): Promise<number>;
   createApp(app: AppRecord): Promise<void>;
   getApp(appId: string): Promise<AppRecord | null>;
-  createApiKey(key: { id: string; appId: string; name: string; prefix: string; hash: string }): Promise<void>;
+  createApiKey(key: {
+    id: string;
+    appId: string;
+    name: string;
+    prefix: string;
+    hash: string;
+  }): Promise<void>;
   /** The app an API key (by SHA-256 hash) belongs to, unless revoked. */
   findApiKey(hash: string): Promise<{ id: string; appId: string } | null>;
 
-  createContact(appId: string, fields?: { externalId?: string; name?: string; email?: string }): Promise<ContactRecord>;
+  createContact(
+    appId: string,
+    fields?: { externalId?: string; name?: string; email?: string },
+  ): Promise<ContactRecord>;
   getContact(appId: string, contactId: string): Promise<ContactRecord | null>;
   /** Find or create the contact for a brand user id; updates name/email when given. */
   upsertIdentifiedContact(
@@ -113,7 +115,10 @@ export interface Store {
 
   /** Append a batch in ONE transaction (group commit); results in input order. */
   appendMessages(inputs: AppendInput[]): Promise<AppendResult[]>;
-  history(threadId: string, q: { beforeSeq?: number; afterSeq?: number; limit: number }): Promise<HistoryPage>;
+  history(
+    threadId: string,
+    q: { beforeSeq?: number; afterSeq?: number; limit: number },
+  ): Promise<HistoryPage>;
   /** Move a read cursor forward (never back); returns the cursor after the call. */
   setReadCursor(appId: string, threadId: string, reader: Reader, seq: number): Promise<number>;
 

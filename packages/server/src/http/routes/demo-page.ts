@@ -1,7 +1,6 @@
 /** The demo page's HTML: the brand snippet with the default app id, and how to reply as an agent. */
 
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export function demoPage(appId: string, widgetBuilt: boolean): string {
   const id = esc(appId);

@@ -31,7 +31,8 @@ export function sessionRoutes(s: Services) {
     if (req.visitorToken !== undefined) {
       const v = s.signer.verify(req.visitorToken);
       if (!v.ok) return jsonError(c, 401, v.code, 'visitor token rejected');
-      if (v.claims.app !== app.id) return jsonError(c, 401, ErrorCode.InvalidToken, 'visitor token rejected');
+      if (v.claims.app !== app.id)
+        return jsonError(c, 401, ErrorCode.InvalidToken, 'visitor token rejected');
       const contact = await s.store.getContact(app.id, v.claims.sub);
       // A merged anonymous contact's old token must not open the identified contact's threads.
       if (!contact || contact.mergedInto !== null) {
@@ -49,7 +50,8 @@ export function sessionRoutes(s: Services) {
       if (idt.claims.name !== undefined) fields.name = idt.claims.name;
       if (idt.claims.email !== undefined) fields.email = idt.claims.email;
       const { contact } = await s.store.upsertIdentifiedContact(app.id, idt.claims.sub, fields);
-      if (current && !current.identified) await s.store.mergeContact(app.id, current.id, contact.id);
+      if (current && !current.identified)
+        await s.store.mergeContact(app.id, current.id, contact.id);
       contactId = contact.id;
       identified = true;
     } else if (current) {

@@ -44,7 +44,12 @@ export function threadMessageRoutes(s: Services) {
   r.post('/v1/threads/:id/messages', async (c) => {
     const idem = c.req.header('idempotency-key');
     if (idem !== undefined && !ID_PATTERN.test(idem)) {
-      return jsonError(c, 400, ErrorCode.ValidationFailed, 'Idempotency-Key must match [A-Za-z0-9_-]{1,64}');
+      return jsonError(
+        c,
+        400,
+        ErrorCode.ValidationFailed,
+        'Idempotency-Key must match [A-Za-z0-9_-]{1,64}',
+      );
     }
     const body = await readBody(c, PostMessageBody);
     if (!body.ok) return jsonError(c, statusOf(body.code), body.code, body.message);
@@ -66,7 +71,12 @@ export function threadMessageRoutes(s: Services) {
     });
     if (!res.ok) return jsonError(c, 404, ErrorCode.NotFound, res.message);
     if (res.duplicate && res.message.text !== body.value.text) {
-      return jsonError(c, 409, ErrorCode.IdempotencyConflict, 'Idempotency-Key reused with another body');
+      return jsonError(
+        c,
+        409,
+        ErrorCode.IdempotencyConflict,
+        'Idempotency-Key reused with another body',
+      );
     }
     return c.json({ message: res.message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
   });

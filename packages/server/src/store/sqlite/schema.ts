@@ -132,7 +132,6 @@ export const readCursors = sqliteTable(
   (t) => [primaryKey({ columns: [t.threadId, t.reader] })],
 );
 
-
 /**
  * Transactional outbox: every event a webhook may carry is written here in the same
  * transaction as the change that causes it; the dispatcher delivers from this table.

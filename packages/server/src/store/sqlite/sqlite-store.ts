@@ -48,7 +48,12 @@ export class SqliteStore implements Store {
   }
 
   async countApps(): Promise<number> {
-    return this.db.select({ n: sql<number>`count(*)` }).from(apps).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(apps)
+        .get()?.n ?? 0
+    );
   }
 
   async createApp(app: AppRecord): Promise<void> {
@@ -161,7 +166,8 @@ export class SqliteStore implements Store {
         .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
         .get();
       // Only anonymous, not-yet-merged contacts can be merged into an identified one.
-      if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId) return [];
+      if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
+        return [];
       const moved = this.db
         .select({ id: threads.id })
         .from(threads)
@@ -174,7 +180,11 @@ export class SqliteStore implements Store {
         .set({ contactId: intoId, updatedAt: now })
         .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
         .run();
-      this.db.update(contacts).set({ mergedInto: intoId, updatedAt: now }).where(eq(contacts.id, fromId)).run();
+      this.db
+        .update(contacts)
+        .set({ mergedInto: intoId, updatedAt: now })
+        .where(eq(contacts.id, fromId))
+        .run();
       this.writeOutbox(appId, 'contact.merged', { from: fromId, into: intoId, threadIds: moved });
       return moved;
     })();
@@ -195,7 +205,9 @@ export class SqliteStore implements Store {
     };
     this.sqlite.transaction(() => {
       this.db.insert(threads).values(row).run();
-      this.writeOutbox(appId, 'thread.created', { thread: { id: row.id, contactId, status: 'open' } });
+      this.writeOutbox(appId, 'thread.created', {
+        thread: { id: row.id, contactId, status: 'open' },
+      });
     })();
     return toThread(row);
   }
@@ -294,7 +306,12 @@ export class SqliteStore implements Store {
     return { messages: rows.slice(0, q.limit).reverse().map(toMessage), hasMore };
   }
 
-  async setReadCursor(appId: string, threadId: string, reader: Reader, seq: number): Promise<number> {
+  async setReadCursor(
+    appId: string,
+    threadId: string,
+    reader: Reader,
+    seq: number,
+  ): Promise<number> {
     return this.sqlite.transaction(() => {
       const t = this.db
         .select({ lastSeq: threads.lastSeq })
