@@ -1,7 +1,8 @@
 /**
- * Group commit: every append requested during one turn of the event loop is written in ONE
- * transaction, and each caller's promise resolves only after that transaction committed
- * (durably: synchronous=FULL). Never one autocommit per message.
+ * Group commit: appends are queued and written in ONE transaction per batch; each caller's
+ * promise resolves only after that transaction committed (durably: synchronous=FULL).
+ * While a commit is in flight, new appends gather into the next batch, so the batch grows
+ * with the load instead of the number of transactions. Never one autocommit per message.
  */
 import type { AppendInput, AppendResult, Store } from '../store/store.js';
 
@@ -14,7 +15,7 @@ interface Pending {
 export class MessageWriter {
   private batch: Pending[] = [];
   private scheduled = false;
-  private inflight: Promise<void> = Promise.resolve();
+  private committing: Promise<void> | null = null;
   /** Batches committed and messages in them, for metrics and tests. */
   readonly stats = { batches: 0, messages: 0, maxBatch: 0 };
 
@@ -23,8 +24,9 @@ export class MessageWriter {
   enqueue(input: AppendInput): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.batch.push({ input, resolve, reject });
-      if (!this.scheduled) {
+      if (!this.scheduled && !this.committing) {
         this.scheduled = true;
+        // Let every frame already read in this event-loop turn join the batch.
         setImmediate(() => this.flush());
       }
     });
@@ -32,25 +34,33 @@ export class MessageWriter {
 
   private flush(): void {
     this.scheduled = false;
+    if (this.committing || this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    if (batch.length === 0) return;
-    this.inflight = this.inflight.then(async () => {
-      try {
-        const results = await this.store.appendMessages(batch.map((p) => p.input));
-        this.stats.batches += 1;
-        this.stats.messages += batch.length;
-        this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (e) {
-        for (const p of batch) p.reject(e);
-      }
+    this.committing = this.commit(batch).finally(() => {
+      this.committing = null;
+      if (this.batch.length > 0) this.flush();
     });
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    try {
+      const results = await this.store.appendMessages(batch.map((p) => p.input));
+      this.stats.batches += 1;
+      this.stats.messages += batch.length;
+      this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
   }
 
   /** Commit whatever is queued and wait for it (graceful shutdown). */
   async drain(): Promise<void> {
-    if (this.scheduled) this.flush();
-    await this.inflight;
+    for (;;) {
+      if (this.committing) await this.committing;
+      else if (this.batch.length > 0) this.flush();
+      else return;
+    }
   }
 }

@@ -64,6 +64,8 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
 
   const tx = sqlite.transaction((inputs: AppendInput[]): AppendResult[] => {
     const lastSeq = new Map<string, number>();
+    // One UPDATE per thread per batch, not per message: fewer pages written per commit.
+    const bumps = new Map<string, { seq: number; ts: number; visitor: boolean }>();
     const out: AppendResult[] = [];
     for (const m of inputs) {
       let seq = lastSeq.get(m.threadId);
@@ -100,7 +102,7 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
         metadata,
         m.ts,
       );
-      bump.run(seq, m.ts, m.author.kind, m.threadId);
+      bumps.set(m.threadId, { seq, ts: m.ts, visitor: bumps.get(m.threadId)?.visitor || m.author.kind === 'visitor' });
       const message: Message = {
         id,
         threadId: m.threadId,
@@ -114,8 +116,11 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
       event.run(newId(m.ts), m.appId, 'message.created', JSON.stringify({ message }), m.ts);
       out.push({ ok: true, message, duplicate: false });
     }
+    for (const [threadId, b] of bumps) bump.run(b.seq, b.ts, b.visitor ? 'visitor' : 'other', threadId);
     return out;
   });
 
-  return { run: (inputs) => tx(inputs) };
+  // IMMEDIATE: take the write lock up front, so a concurrent writer makes us wait
+  // (busy_timeout) instead of failing with SQLITE_BUSY on the read-to-write upgrade.
+  return { run: (inputs) => tx.immediate(inputs) };
 }
