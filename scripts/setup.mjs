@@ -21,7 +21,9 @@ function pnpmVersion() {
 
 let pnpm = ['pnpm'];
 if (pnpmVersion() !== wanted) {
-  console.log(`[setup] installing pnpm@${wanted} (corepack is not used: it fails on registry signatures)`);
+  console.log(
+    `[setup] installing pnpm@${wanted} (corepack is not used: it fails on registry signatures)`,
+  );
   if (run('npm', ['install', '-g', `pnpm@${wanted}`]) !== 0 || pnpmVersion() !== wanted) {
     pnpm = ['npx', '-y', `pnpm@${wanted}`];
   }

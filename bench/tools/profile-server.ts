@@ -12,9 +12,30 @@ import { start } from '../lib/proc.js';
 
 const clients = Number(process.argv[2] ?? 100);
 const dataDir = mkdtempSync(join(tmpdir(), 'causette-prof-'));
-const s = await startServer({ port: 0, dataDir, logLevel: 'warn', demo: false, rateLimitPerSecond: 1e6, rateLimitBurst: 2e6, sessionsPerMinute: 1e6 });
-const gen = start(process.execPath, ['--import', 'tsx', new URL('../load/loadgen.ts', import.meta.url).pathname,
-  JSON.stringify({ target: 'causette', url: s.url, appId: s.appId, clients, warmupMs: 1000, measureMs: 4000, payloadBytes: 100 })]);
+const s = await startServer({
+  port: 0,
+  dataDir,
+  logLevel: 'warn',
+  demo: false,
+  rateLimitPerSecond: 1e6,
+  rateLimitBurst: 2e6,
+  sessionsPerMinute: 1e6,
+});
+const gen = start(process.execPath, [
+  '--import',
+  'tsx',
+  new URL('../load/loadgen.ts', import.meta.url).pathname,
+  JSON.stringify({
+    mode: 'throughput',
+    protocol: 'causette',
+    url: s.url,
+    appId: s.appId,
+    clients,
+    warmupMs: 1000,
+    measureMs: 4000,
+    payloadBytes: 100,
+  }),
+]);
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
@@ -36,6 +57,7 @@ profile.samples?.forEach((id, i) => {
 });
 console.log(JSON.stringify(result));
 console.log(`writer: ${JSON.stringify(s.writer.stats)}`);
-for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 35)) console.log(`${((v / total) * 100).toFixed(1)}%  ${k}`);
+for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 35))
+  console.log(`${((v / total) * 100).toFixed(1)}%  ${k}`);
 await s.stop();
 process.exit(0);

@@ -45,7 +45,12 @@ class Sender {
     };
     try {
       for (const cid of [...this.unacked]) {
-        c.send({ type: 'send', threadId: this.threadId, clientId: cid, text: `${this.name} ${cid}` });
+        c.send({
+          type: 'send',
+          threadId: this.threadId,
+          clientId: cid,
+          text: `${this.name} ${cid}`,
+        });
         await awaitAck(cid);
       }
       const pending: Promise<void>[] = [];
@@ -54,7 +59,12 @@ class Sender {
           const cid = `${this.name}-${++this.counter}`;
           this.unacked.push(cid);
           inflight.add(cid);
-          c.send({ type: 'send', threadId: this.threadId, clientId: cid, text: `${this.name} ${cid}` });
+          c.send({
+            type: 'send',
+            threadId: this.threadId,
+            clientId: cid,
+            text: `${this.name} ${cid}`,
+          });
           pending.push(awaitAck(cid));
         }
         await Promise.race(pending.filter(Boolean));
@@ -114,7 +124,8 @@ describe('crash recovery', () => {
       expect(new Set(rows.map((r) => r.cid)).size).toBe(rows.length);
       // Every acked message is there with the acked id and seq; nothing unacked appears twice.
       const byCid = new Map(rows.map((r) => [r.cid, r]));
-      for (const [cid, ack] of s.acked) expect(byCid.get(cid)).toMatchObject({ id: ack.id, seq: ack.seq });
+      for (const [cid, ack] of s.acked)
+        expect(byCid.get(cid)).toMatchObject({ id: ack.id, seq: ack.seq });
       expect(rows.length).toBe(s.acked.size);
       total += rows.length;
     }

@@ -27,9 +27,13 @@ export function freePort(): Promise<number> {
 /** A data folder initialised by `causette init --json`, with its credentials. */
 export function initDataDir(extraArgs: string[] = []): { dataDir: string; creds: Credentials } {
   const dataDir = mkdtempSync(join(tmpdir(), 'causette-proc-'));
-  const out = execFileSync(process.execPath, [CLI, 'init', '--data', dataDir, '--json', ...extraArgs], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    [CLI, 'init', '--data', dataDir, '--json', ...extraArgs],
+    {
+      encoding: 'utf8',
+    },
+  );
   return { dataDir, creds: JSON.parse(out) as Credentials };
 }
 
@@ -48,7 +52,18 @@ export class ServerProcess {
   }
 
   async start(): Promise<void> {
-    const args = [CLI, 'serve', '--port', String(this.port), '--data', this.dataDir, '--log-level', 'warn', '--no-demo', ...this.extraArgs];
+    const args = [
+      CLI,
+      'serve',
+      '--port',
+      String(this.port),
+      '--data',
+      this.dataDir,
+      '--log-level',
+      'warn',
+      '--no-demo',
+      ...this.extraArgs,
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));

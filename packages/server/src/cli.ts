@@ -9,15 +9,20 @@ import { ConfigError, resolveConfig, type Config } from './config.js';
 import { startServer } from './server.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { bootstrapDefaultApp, type BootstrapCredentials } from './bootstrap.js';
+import { KEYS_USAGE, keysCommand, webhookOptionsFromEnv } from './cli-keys.js';
 
 const USAGE = `Usage:
   causette serve [--port 8787] [--host 127.0.0.1] [--data ./data] [--log-level info]
                  [--allowed-origins https://a.example,https://b.example] [--no-demo]
-                 [--heartbeat-ms 25000] [--allow-private-webhooks]
+                 [--heartbeat-ms 25000] [--rate-limit 20] [--sessions-per-minute 60]
+                 [--allow-private-webhooks]
   causette init  [--data ./data] [--allowed-origins ...] [--json]
+${KEYS_USAGE}
 
 Env: CAUSETTE_PORT, CAUSETTE_HOST, CAUSETTE_DATA, CAUSETTE_LOG_LEVEL, CAUSETTE_ALLOWED_ORIGINS,
-     CAUSETTE_HEARTBEAT_MS, CAUSETTE_ALLOW_PRIVATE_WEBHOOKS=1`;
+     CAUSETTE_HEARTBEAT_MS, CAUSETTE_RATE_LIMIT (frames/s per socket, burst 2x),
+     CAUSETTE_SESSIONS_PER_MINUTE (new anonymous sessions per IP), CAUSETTE_ALLOW_PRIVATE_WEBHOOKS=1,
+     CAUSETTE_WEBHOOK_SCHEDULE_MS (retry delays, e.g. 0,5000,300000), CAUSETTE_WEBHOOK_TIMEOUT_MS`;
 
 const num = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
 const list = (s: string | undefined) =>
@@ -28,7 +33,13 @@ const list = (s: string | undefined) =>
         .map((x) => x.trim())
         .filter(Boolean);
 
-function configFrom(argv: string[]): { command: string; config: Config; json: boolean } {
+function configFrom(argv: string[]): {
+  command: string;
+  config: Config;
+  json: boolean;
+  args: string[];
+  name: string | undefined;
+} {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -39,14 +50,17 @@ function configFrom(argv: string[]): { command: string; config: Config; json: bo
       'log-level': { type: 'string' },
       'allowed-origins': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'sessions-per-minute': { type: 'string' },
       'no-demo': { type: 'boolean' },
       'allow-private-webhooks': { type: 'boolean' },
       json: { type: 'boolean' },
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help || !['serve', 'init'].includes(command)) {
+  if (values.help || !['serve', 'init', 'keys'].includes(command)) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -58,13 +72,25 @@ function configFrom(argv: string[]): { command: string; config: Config; json: bo
     logLevel: (values['log-level'] ?? env.CAUSETTE_LOG_LEVEL) as Config['logLevel'] | undefined,
     allowedOrigins: list(values['allowed-origins'] ?? env.CAUSETTE_ALLOWED_ORIGINS),
     heartbeatMs: num(values['heartbeat-ms'] ?? env.CAUSETTE_HEARTBEAT_MS),
+    rateLimitPerSecond: num(values['rate-limit'] ?? env.CAUSETTE_RATE_LIMIT),
+    rateLimitBurst: (() => {
+      const r = num(values['rate-limit'] ?? env.CAUSETTE_RATE_LIMIT);
+      return r === undefined ? undefined : Math.max(1, Math.round(r * 2));
+    })(),
+    sessionsPerMinute: num(values['sessions-per-minute'] ?? env.CAUSETTE_SESSIONS_PER_MINUTE),
     demo: values['no-demo'] ? false : undefined,
     allowPrivateWebhooks:
       values['allow-private-webhooks'] || env.CAUSETTE_ALLOW_PRIVATE_WEBHOOKS === '1'
         ? true
         : undefined,
   } as Partial<Config>);
-  return { command, config, json: values.json ?? false };
+  return {
+    command,
+    config,
+    json: values.json ?? false,
+    args: positionals.slice(1),
+    name: values.name,
+  };
 }
 
 function banner(c: BootstrapCredentials, url?: string): string {
@@ -104,7 +130,10 @@ async function main(): Promise<void> {
     console.log(json ? JSON.stringify(creds) : banner(creds));
     return;
   }
-  const server = await startServer(config);
+  if (command === 'keys') {
+    process.exit(await keysCommand(config.dataDir, parsed.args, { name: parsed.name, json }));
+  }
+  const server = await startServer({ ...config, webhooks: webhookOptionsFromEnv(process.env) });
   if (server.credentials) console.log(banner(server.credentials, server.url));
   let signals = 0;
   const shutdown = () => {

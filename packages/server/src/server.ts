@@ -29,6 +29,10 @@ import { createHttpApp, type RouteModule } from './http/app.js';
 import type { Services } from './http/env.js';
 import { bootstrapDefaultApp, type BootstrapCredentials } from './bootstrap.js';
 import { demoRoutes } from './http/routes/demo.js';
+import { Dispatcher, type DispatcherOptions } from './webhooks/dispatcher.js';
+
+/** Dispatcher tuning (retry schedule, timeout, clock); tests shorten the schedule. */
+export type WebhookOptions = Partial<Omit<DispatcherOptions, 'store' | 'logger' | 'allowPrivate'>>;
 
 export interface StartOptions extends Partial<Config> {
   /** Use this store instead of SQLite under dataDir (e.g. a PostgreSQL store). */
@@ -37,6 +41,7 @@ export interface StartOptions extends Partial<Config> {
   bus?: Bus;
   logger?: Logger;
   routes?: RouteModule[];
+  webhooks?: WebhookOptions;
 }
 
 export interface RunningServer {
@@ -53,6 +58,8 @@ export interface RunningServer {
   store: Store;
   writer: MessageWriter;
   hub: Hub;
+  /** Delivers the outbox to webhook endpoints. */
+  dispatcher: Dispatcher;
   http: Server;
   stop(): Promise<void>;
 }
@@ -69,7 +76,14 @@ async function sessionKeys(store: Store) {
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
-  const { store: givenStore, bus: givenBus, logger: givenLogger, routes = [], ...partial } = opts;
+  const {
+    store: givenStore,
+    bus: givenBus,
+    logger: givenLogger,
+    routes = [],
+    webhooks: webhookOpts = {},
+    ...partial
+  } = opts;
   const config = resolveConfig(partial);
   const logger = givenLogger ?? createLogger(config.logLevel);
   let store = givenStore;
@@ -85,6 +99,16 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const writer = new MessageWriter(store);
   const messaging = new Messaging(writer, bus);
   const hub = new Hub(bus, config.heartbeatMs);
+  const dispatcher = new Dispatcher({
+    store,
+    logger,
+    allowPrivate: config.allowPrivateWebhooks,
+    ...webhookOpts,
+  });
+  // Live changes usually mean a new outbox event: deliver it now rather than at the next poll.
+  const unwake = bus.subscribe((ev) => {
+    if (ev.type !== 'typing') dispatcher.wake();
+  });
   let ready = false;
   const services: Services = {
     store,
@@ -93,6 +117,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     signer,
     config,
     logger,
+    webhooks: dispatcher,
     isReady: () => ready,
   };
   const app = createHttpApp(services, [...(config.demo ? [demoRoutes] : []), ...routes]);
@@ -115,6 +140,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const port = (http.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   ready = true;
+  dispatcher.start();
   logger.info({ port, url, epoch: store.epoch }, 'listening');
 
   let stopping: Promise<void> | undefined;
@@ -124,6 +150,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       logger.info('shutting down: no new connections, committing pending messages');
       const closed = new Promise<void>((r) => http.close(() => r()));
       await writer.drain();
+      unwake();
+      await dispatcher.stop();
       hub.closeAll(CloseCode.GoingAway, 'server shutting down');
       closeWs();
       http.closeAllConnections();
@@ -145,6 +173,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     store,
     writer,
     hub,
+    dispatcher,
     http,
     stop,
   };

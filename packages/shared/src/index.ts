@@ -8,3 +8,5 @@ export * from './client-frames.js';
 export * from './server-frames.js';
 export * from './rest.js';
 export * from './parse.js';
+export * from './rest-bridge.js';
+export * from './rest-webhooks.js';

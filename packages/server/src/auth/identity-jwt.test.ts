@@ -23,9 +23,21 @@ describe('identity JWT verification', () => {
 
   const bad: [string, string, string][] = [
     ['signed with another secret', signIdentityToken({ sub: 'u', exp }, 'other'), 'invalid_token'],
-    ['expired', signIdentityToken({ sub: 'u', exp: Math.floor(now / 1000) - 120 }, secret), 'token_expired'],
-    ['valid for too long', signIdentityToken({ sub: 'u', exp: exp + MAX_IDENTITY_TTL_MS / 1000 }, secret), 'invalid_token'],
-    ['alg none', `${forge({ alg: 'none' }, { sub: 'u', exp }).split('.').slice(0, 2).join('.')}.`, 'invalid_token'],
+    [
+      'expired',
+      signIdentityToken({ sub: 'u', exp: Math.floor(now / 1000) - 120 }, secret),
+      'token_expired',
+    ],
+    [
+      'valid for too long',
+      signIdentityToken({ sub: 'u', exp: exp + MAX_IDENTITY_TTL_MS / 1000 }, secret),
+      'invalid_token',
+    ],
+    [
+      'alg none',
+      `${forge({ alg: 'none' }, { sub: 'u', exp }).split('.').slice(0, 2).join('.')}.`,
+      'invalid_token',
+    ],
     ['alg HS512', forge({ alg: 'HS512' }, { sub: 'u', exp }), 'invalid_token'],
     ['without exp', forge({ alg: 'HS256' }, { sub: 'u' }), 'invalid_token'],
     ['without sub', forge({ alg: 'HS256' }, { exp }), 'invalid_token'],

@@ -9,6 +9,11 @@ import { sessionRoutes } from './routes/session.js';
 import { wsUpgradeRoutes } from './routes/ws-upgrade.js';
 import { appSettingsRoutes } from './routes/app-settings.js';
 import { threadMessageRoutes } from './routes/thread-messages.js';
+import { bridgeThreadRoutes } from './routes/bridge-threads.js';
+import { bridgeContactRoutes } from './routes/bridge-contacts.js';
+import { bridgeAppRoutes } from './routes/bridge-app.js';
+import { bridgeWebhookRoutes } from './routes/bridge-webhooks.js';
+import { openApiRoutes } from './routes/openapi.js';
 
 /** Extra routes (demo page, widget files, bridge) mounted by the server. */
 export type RouteModule = (s: Services) => Hono<AppEnv>;
@@ -23,6 +28,11 @@ export function createHttpApp(s: Services, extra: RouteModule[] = []): Hono<AppE
   app.route('/', wsUpgradeRoutes(s));
   app.route('/', appSettingsRoutes(s));
   app.route('/', threadMessageRoutes(s));
+  app.route('/', bridgeThreadRoutes(s));
+  app.route('/', bridgeContactRoutes(s));
+  app.route('/', bridgeAppRoutes(s));
+  app.route('/', bridgeWebhookRoutes(s));
+  app.route('/', openApiRoutes(s));
   for (const m of extra) app.route('/', m(s));
   app.notFound((c) => jsonError(c, 404, ErrorCode.NotFound, 'no such route'));
   app.onError((err, c) => {

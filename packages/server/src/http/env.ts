@@ -14,6 +14,8 @@ export interface Services {
   signer: SessionSigner;
   config: Config;
   logger: Logger;
+  /** The webhook dispatcher: routes wake it after a change it should deliver soon. */
+  webhooks: { wake(): void };
   /** False until start-up finished and again once shutdown began. */
   isReady(): boolean;
 }

@@ -55,7 +55,16 @@ export class Connection {
         this.close(CloseCode.RateLimited, 'rate limited');
         return;
       }
-      this.error(ErrorCode.RateLimited, 'too many frames; slow down');
+      // Name the refused request when possible, so the client knows which one to resend.
+      const r = parseClientFrame(raw);
+      const ref = r.ok
+        ? 'ref' in r.value
+          ? r.value.ref
+          : 'clientId' in r.value
+            ? r.value.clientId
+            : undefined
+        : r.ref;
+      this.error(ErrorCode.RateLimited, 'too many frames; slow down', ref);
       return;
     }
     this.strikes = 0;

@@ -3,6 +3,9 @@
  * implementation can replace the embedded SQLite one without touching them.
  */
 import type { Author, Message, Metadata, Reader, Thread, ThreadStatus } from '@causette/shared';
+import type { WebhookStore } from './webhooks.js';
+
+export type { OutboxEvent } from './webhooks.js';
 
 /** What the widget reads: greeting, away message, expected reply time, pre-chat form. */
 export interface AppSettings {
@@ -65,16 +68,89 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-/** An event written to the transactional outbox in the same transaction as its cause. */
-export interface OutboxEvent {
+export interface ApiKeyRecord {
   id: string;
   appId: string;
-  type: string;
-  payload: unknown;
+  name: string;
+  prefix: string;
   createdAt: number;
+  revokedAt: number | null;
 }
 
-export interface Store {
+/** Filters of the back-office thread list; `assignee: 'none'` means unassigned. */
+export interface ThreadFilter {
+  status?: ThreadStatus;
+  assignee?: string;
+  tag?: string;
+  contactId?: string;
+  updatedSince?: number;
+  order?: 'asc' | 'desc';
+  /** Keyset cursor: the last row of the previous page. */
+  after?: { updatedAt: number; id: string };
+  limit: number;
+}
+
+export interface ThreadPatch {
+  status?: ThreadStatus;
+  assignee?: string | null;
+  tags?: string[];
+}
+
+/** A thread as the back office sees it: the record plus read cursors and last message. */
+export interface AdminThread extends ThreadRecord {
+  visitorReadSeq: number;
+  agentReadSeq: number;
+  lastMessage: Message | null;
+}
+
+export interface ContactFilter {
+  q?: string;
+  identified?: boolean;
+  after?: { createdAt: number; id: string };
+  limit: number;
+}
+
+export interface ContactPatch {
+  name?: string | null;
+  email?: string | null;
+  /** Merged into the stored attributes; a null value removes the key. */
+  attributes?: Record<string, string | number | boolean | null>;
+}
+
+export interface AppPatch {
+  name?: string;
+  settings?: Partial<AppSettings>;
+  allowedOrigins?: string[];
+}
+
+/** Back-office reads and writes (API key routes); every change that matters writes the outbox. */
+export interface AdminStore {
+  updateApp(appId: string, patch: AppPatch): Promise<AppRecord | null>;
+  listApiKeys(appId: string): Promise<ApiKeyRecord[]>;
+  /** Returns false when no such (unrevoked) key exists in this app. */
+  revokeApiKey(appId: string, keyId: string): Promise<boolean>;
+
+  listThreads(appId: string, f: ThreadFilter): Promise<AdminThread[]>;
+  adminThread(appId: string, threadId: string): Promise<AdminThread | null>;
+  /**
+   * Apply a patch; when anything changed, `thread.updated` is written to the outbox in the
+   * same transaction. Null when the thread is not in this app.
+   */
+  updateThread(
+    appId: string,
+    threadId: string,
+    patch: ThreadPatch,
+  ): Promise<{ thread: ThreadRecord; changed: boolean } | null>;
+
+  listContacts(appId: string, f: ContactFilter): Promise<ContactRecord[]>;
+  updateContact(
+    appId: string,
+    contactId: string,
+    patch: ContactPatch,
+  ): Promise<ContactRecord | null>;
+}
+
+export interface Store extends AdminStore, WebhookStore {
   /** Identifies this database; a restored or replaced one has a different epoch. */
   readonly epoch: string;
   getMeta(key: string): Promise<string | null>;

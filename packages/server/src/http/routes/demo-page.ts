@@ -2,10 +2,12 @@
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export function demoPage(appId: string, widgetBuilt: boolean): string {
+export function demoPage(appId: string, widgetBuilt: boolean, origin: string): string {
   const id = esc(appId);
+  const o = esc(origin);
   const snippet = widgetBuilt
-    ? `<script src="/widget/loader.js" data-app-id="${id}" async></script>`
+    ? '<script>window.Causette = window.Causette || function () { (Causette.q = Causette.q || []).push(arguments) };</script>\n' +
+      `<script src="/widget/loader.js" data-app-id="${id}" async></script>`
     : '<!-- widget not built: run pnpm build -->';
   return `<!doctype html>
 <html lang="en">
@@ -26,12 +28,13 @@ then reply as an agent from a terminal.</p>
 <h2>Snippet</h2>
 <pre>${esc(snippet)}</pre>
 <h2>Reply as an agent</h2>
-<p>Use the API key printed when the server first started. List the threads, then post a reply:</p>
+<p>Use the API key printed when the server first started. List the threads (newest first), then post a
+reply to one of them; it appears live in the widget:</p>
 <pre>export KEY=csk_...   # printed once on first start
-curl -s -H "Authorization: Bearer $KEY" ${'${'}ORIGIN:-http://127.0.0.1:8787}/v1/threads
+curl -s -H "Authorization: Bearer $KEY" ${o}/v1/threads
 curl -s -X POST -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \\
   -d '{"text":"Hello from support!","author":{"name":"Ana"}}' \\
-  http://127.0.0.1:8787/v1/threads/THREAD_ID/messages</pre>
+  ${o}/v1/threads/THREAD_ID/messages</pre>
 <p>App id: <code>${id}</code></p>
 ${snippet}
 </body>

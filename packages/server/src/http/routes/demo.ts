@@ -6,6 +6,7 @@ import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppEnv, Services } from '../env.js';
 import { demoPage } from './demo-page.js';
+import { selfOrigin } from '../request-info.js';
 
 const DEFAULT_WIDGET_DIR = fileURLToPath(new URL('../../../../widget/dist', import.meta.url));
 
@@ -23,7 +24,7 @@ export function demoRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       const apps = await s.store.getMeta('default_app_id');
-      return c.html(demoPage(apps ?? '', existsSync(join(widgetDir, 'loader.js'))));
+      return c.html(demoPage(apps ?? '', existsSync(join(widgetDir, 'loader.js')), selfOrigin(c)));
     })
     .get('/widget/:file{.+}', async (c) => {
       const rel = normalize(c.req.param('file'));

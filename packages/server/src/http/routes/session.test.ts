@@ -46,7 +46,10 @@ describe('visitor sessions', () => {
     ['a forged user token', { userToken: 'a.b.c' }, 401, 'invalid_token'],
     ['an oversize body', { appId: 'x'.repeat(70_000) }, 413, 'too_large'],
   ])('rejects %s with a typed error', async (_, body, status, code) => {
-    const b = typeof body === 'object' && !('appId' in body) && Object.keys(body).length ? { appId: s.appId, ...body } : body;
+    const b =
+      typeof body === 'object' && !('appId' in body) && Object.keys(body).length
+        ? { appId: s.appId, ...body }
+        : body;
     const r = await post(b);
     expect(r).toMatchObject({ status, json: { error: { code } } });
   });
@@ -81,10 +84,17 @@ describe('identified users', () => {
     c.close();
 
     const expired = signIdentityToken({ sub: 'user-42', exp: inMinutes(-5) }, s.identitySecret);
-    const rejected = await post({ appId: s.appId, visitorToken: anon.json.token, userToken: expired });
+    const rejected = await post({
+      appId: s.appId,
+      visitorToken: anon.json.token,
+      userToken: expired,
+    });
     expect(rejected).toMatchObject({ status: 401, json: { error: { code: 'token_expired' } } });
 
-    const jwt = signIdentityToken({ sub: 'user-42', exp: inMinutes(5), name: 'Zoé' }, s.identitySecret);
+    const jwt = signIdentityToken(
+      { sub: 'user-42', exp: inMinutes(5), name: 'Zoé' },
+      s.identitySecret,
+    );
     const idf = await post({ appId: s.appId, visitorToken: anon.json.token, userToken: jwt });
     expect(idf).toMatchObject({ status: 200, json: { identified: true } });
     expect(idf.json.contactId).not.toBe(anon.json.contactId);
@@ -138,9 +148,22 @@ describe('agent API keys', () => {
     const a = await api(s, s.apiKey, 'POST', `/v1/threads/${t.id}/messages`, { text: 'hello' }, h);
     const b = await api(s, s.apiKey, 'POST', `/v1/threads/${t.id}/messages`, { text: 'hello' }, h);
     expect(a.status).toBe(201);
-    expect(b).toMatchObject({ status: 200, json: { duplicate: true, message: { id: a.json.message.id } } });
-    const conflict = await api(s, s.apiKey, 'POST', `/v1/threads/${t.id}/messages`, { text: 'other' }, h);
-    expect(conflict).toMatchObject({ status: 409, json: { error: { code: 'idempotency_conflict' } } });
+    expect(b).toMatchObject({
+      status: 200,
+      json: { duplicate: true, message: { id: a.json.message.id } },
+    });
+    const conflict = await api(
+      s,
+      s.apiKey,
+      'POST',
+      `/v1/threads/${t.id}/messages`,
+      { text: 'other' },
+      h,
+    );
+    expect(conflict).toMatchObject({
+      status: 409,
+      json: { error: { code: 'idempotency_conflict' } },
+    });
     const bad = await api(s, s.apiKey, 'POST', `/v1/threads/${t.id}/messages`, { text: '' });
     expect(bad).toMatchObject({ status: 400, json: { error: { code: 'validation_failed' } } });
     const page = await api(s, s.apiKey, 'GET', `/v1/threads/${t.id}/messages?limit=0`);

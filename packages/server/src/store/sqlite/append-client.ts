@@ -16,7 +16,8 @@ function spawnWorker(path: string): Worker {
     new URL('../../../dist/store/sqlite/append-worker.js', import.meta.url),
   ];
   const entry = candidates.find((u) => existsSync(fileURLToPath(u)));
-  if (!entry) throw new Error('append worker not built: run `pnpm --filter @causette/server build`');
+  if (!entry)
+    throw new Error('append worker not built: run `pnpm --filter @causette/server build`');
   return new Worker(entry, { workerData: { path } });
 }
 

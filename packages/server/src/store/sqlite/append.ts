@@ -62,7 +62,30 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
     'INSERT INTO outbox (id, app_id, type, payload, created_at) VALUES (?,?,?,?,?)',
   );
 
+  // Rare path: a visitor message reopening a closed/snoozed thread emits thread.updated.
+  const threadFacts = sqlite.prepare<
+    [string],
+    { contact_id: string; assignee: string | null; tags: string }
+  >('SELECT contact_id, assignee, tags FROM threads WHERE id = ?');
+  const reopened = (appId: string, threadId: string, from: string, seq: number, ts: number) => {
+    const f = threadFacts.get(threadId);
+    if (!f) return;
+    const thread = {
+      id: threadId,
+      contactId: f.contact_id,
+      status: 'open',
+      assignee: f.assignee,
+      tags: JSON.parse(f.tags) as unknown,
+      lastSeq: seq,
+      updatedAt: new Date(ts).toISOString(),
+    };
+    const payload = { thread, changes: { status: { from, to: 'open' } } };
+    event.run(newId(ts), appId, 'thread.updated', JSON.stringify(payload), ts);
+  };
+
   const tx = sqlite.transaction((inputs: AppendInput[]): AppendResult[] => {
+    /** Status and app of each thread before this batch (to notice a reopen). */
+    const before = new Map<string, { status: string; appId: string }>();
     const lastSeq = new Map<string, number>();
     // One UPDATE per thread per batch, not per message: fewer pages written per commit.
     const bumps = new Map<string, { seq: number; ts: number; visitor: boolean }>();
@@ -76,6 +99,7 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
           continue;
         }
         seq = t.last_seq;
+        before.set(m.threadId, { status: t.status, appId: m.appId });
       }
       if (m.clientId !== null) {
         const dup = findByClient.get(m.threadId, m.clientId);
@@ -102,7 +126,11 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
         metadata,
         m.ts,
       );
-      bumps.set(m.threadId, { seq, ts: m.ts, visitor: bumps.get(m.threadId)?.visitor || m.author.kind === 'visitor' });
+      bumps.set(m.threadId, {
+        seq,
+        ts: m.ts,
+        visitor: bumps.get(m.threadId)?.visitor || m.author.kind === 'visitor',
+      });
       const message: Message = {
         id,
         threadId: m.threadId,
@@ -116,7 +144,12 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
       event.run(newId(m.ts), m.appId, 'message.created', JSON.stringify({ message }), m.ts);
       out.push({ ok: true, message, duplicate: false });
     }
-    for (const [threadId, b] of bumps) bump.run(b.seq, b.ts, b.visitor ? 'visitor' : 'other', threadId);
+    for (const [threadId, b] of bumps) {
+      bump.run(b.seq, b.ts, b.visitor ? 'visitor' : 'other', threadId);
+      const was = before.get(threadId);
+      if (b.visitor && was && was.status !== 'open')
+        reopened(was.appId, threadId, was.status, b.seq, b.ts);
+    }
     return out;
   });
 

@@ -144,6 +144,89 @@ export const outbox = sqliteTable(
     type: text('type').notNull(),
     payload: text('payload').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** Set once the dispatcher created this event's delivery rows (one per matching endpoint). */
+    fannedOutAt: integer('fanned_out_at'),
   },
-  (t) => [index('outbox_app_created').on(t.appId, t.createdAt)],
+  (t) => [
+    index('outbox_app_created').on(t.appId, t.createdAt),
+    index('outbox_pending_fanout').on(t.fannedOutAt),
+  ],
+);
+
+/** A brand's webhook receiver: URL, event filter, signing secret(s), enabled flag. */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** JSON array of event types, or `["*"]`. */
+    events: text('events').notNull().default('["*"]'),
+    /** `whsec_` + base64 key (Standard Webhooks); needed in clear to sign. */
+    secret: text('secret').notNull(),
+    /** The secret before the last rotation; also signs until `prev_secret_expires_at`. */
+    prevSecret: text('prev_secret'),
+    prevSecretExpiresAt: integer('prev_secret_expires_at'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_app').on(t.appId)],
+);
+
+/**
+ * One event for one endpoint. Its state lives here (never only in a timer): `pending` rows
+ * whose `next_attempt_at` has passed are due, also after a restart or a crash.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id').notNull(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => outbox.id),
+    status: text('status', { enum: ['pending', 'succeeded', 'dead'] })
+      .notNull()
+      .default('pending'),
+    /** Attempts in the current round (a replay starts a new round). */
+    attempts: integer('attempts').notNull().default(0),
+    /** Due time while pending; claimed rows are pushed forward by a lease. */
+    nextAttemptAt: integer('next_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_endpoint_event').on(t.endpointId, t.eventId),
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_endpoint_due').on(t.endpointId, t.status, t.nextAttemptAt),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.createdAt),
+  ],
+);
+
+/** The delivery log: every HTTP attempt with its outcome, latency and answer excerpt. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    n: integer('n').notNull(),
+    startedAt: integer('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.startedAt)],
 );

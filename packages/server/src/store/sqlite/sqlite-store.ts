@@ -3,8 +3,15 @@ import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { newId, type Message, type Reader, type Thread } from '@causette/shared';
 import type {
+  AdminThread,
+  ApiKeyRecord,
+  AppPatch,
   AppRecord,
   AppendInput,
+  ContactFilter,
+  ContactPatch,
+  ThreadFilter,
+  ThreadPatch,
   AppendResult,
   ContactRecord,
   HistoryPage,
@@ -15,14 +22,32 @@ import { openDatabase, type Db } from './open.js';
 import { apiKeys, apps, contacts, messages, meta, outbox, readCursors, threads } from './schema.js';
 import { toApp, toContact, toMessage, toThread } from './rows.js';
 import { prepareAppend, type AppendStatements } from './append.js';
+import { AppendWorkerClient } from './append-client.js';
+import { SqliteAdminStore } from './admin-store.js';
+import { SqliteWebhookStore } from './webhooks-store.js';
+import type {
+  AttemptOutcome,
+  ClaimOptions,
+  EndpointPatch,
+  EndpointRecord,
+  ReplaySelection,
+} from '../webhooks.js';
+import type { DeliveryStatus } from '@causette/shared';
 
 export class SqliteStore implements Store {
   readonly epoch: string;
   readonly sqlite: Database.Database;
   private readonly db: Db;
-  private readonly append: AppendStatements;
+  private readonly append: AppendStatements | AppendWorkerClient;
+  private readonly admin: SqliteAdminStore;
+  private readonly hooks: SqliteWebhookStore;
 
-  constructor(path: string) {
+  /**
+   * @param path database file, or `:memory:`
+   * @param opts.appendInWorker commit message batches on a worker thread (default for files),
+   *   so the main event loop is not blocked while the disk syncs
+   */
+  constructor(path: string, opts: { appendInWorker?: boolean } = {}) {
     const { sqlite, db } = openDatabase(path);
     this.sqlite = sqlite;
     this.db = db;
@@ -32,8 +57,49 @@ export class SqliteStore implements Store {
       this.epoch = newId();
       db.insert(meta).values({ key: 'epoch', value: this.epoch }).run();
     }
-    this.append = prepareAppend(sqlite);
+    const inWorker =
+      (opts.appendInWorker ?? true) && path !== ':memory:' && !path.startsWith('file::memory');
+    this.append = inWorker ? new AppendWorkerClient(path) : prepareAppend(sqlite);
+    this.admin = new SqliteAdminStore(db, sqlite);
+    this.hooks = new SqliteWebhookStore(db, sqlite);
   }
+
+  // Back office (admin-store.ts).
+  updateApp = (appId: string, patch: AppPatch) => this.admin.updateApp(appId, patch);
+  listApiKeys = (appId: string): Promise<ApiKeyRecord[]> => this.admin.listApiKeys(appId);
+  revokeApiKey = (appId: string, keyId: string) => this.admin.revokeApiKey(appId, keyId);
+  listThreads = (appId: string, f: ThreadFilter): Promise<AdminThread[]> =>
+    this.admin.listThreads(appId, f);
+  adminThread = (appId: string, threadId: string) => this.admin.adminThread(appId, threadId);
+  updateThread = (appId: string, threadId: string, patch: ThreadPatch) =>
+    this.admin.updateThread(appId, threadId, patch);
+  listContacts = (appId: string, f: ContactFilter) => this.admin.listContacts(appId, f);
+  updateContact = (appId: string, contactId: string, patch: ContactPatch) =>
+    this.admin.updateContact(appId, contactId, patch);
+
+  // Webhooks (webhooks-store.ts).
+  createEndpoint = (e: EndpointRecord) => this.hooks.createEndpoint(e);
+  listEndpoints = (appId: string) => this.hooks.listEndpoints(appId);
+  getEndpoint = (appId: string, id: string) => this.hooks.getEndpoint(appId, id);
+  updateEndpoint = (appId: string, id: string, patch: EndpointPatch) =>
+    this.hooks.updateEndpoint(appId, id, patch);
+  deleteEndpoint = (appId: string, id: string) => this.hooks.deleteEndpoint(appId, id);
+  fanOut = (now: number, limit: number) => this.hooks.fanOut(now, limit);
+  claimDue = (now: number, limit: number, leaseMs: number, opts?: ClaimOptions) =>
+    this.hooks.claimDue(now, limit, leaseMs, opts);
+  recordAttempts = (os: AttemptOutcome[]) => this.hooks.recordAttempts(os);
+  nextDueAt = () => this.hooks.nextDueAt();
+  listDeliveries = (
+    appId: string,
+    endpointId: string,
+    q: { status?: DeliveryStatus; after?: { createdAt: number; id: string }; limit: number },
+  ) => this.hooks.listDeliveries(appId, endpointId, q);
+  getDelivery = (appId: string, endpointId: string, deliveryId: string) =>
+    this.hooks.getDelivery(appId, endpointId, deliveryId);
+  replay = (appId: string, endpointId: string, sel: ReplaySelection, now: number) =>
+    this.hooks.replay(appId, endpointId, sel, now);
+  createTestEvent = (appId: string, endpointId: string, now: number) =>
+    this.hooks.createTestEvent(appId, endpointId, now);
 
   async getMeta(key: string): Promise<string | null> {
     return this.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
@@ -125,69 +191,73 @@ export class SqliteStore implements Store {
     externalId: string,
     fields: { name?: string; email?: string },
   ): Promise<{ contact: ContactRecord; created: boolean }> {
-    return this.sqlite.transaction(() => {
-      const now = Date.now();
-      const found = this.db
-        .select()
-        .from(contacts)
-        .where(and(eq(contacts.appId, appId), eq(contacts.externalId, externalId)))
-        .get();
-      if (found) {
-        const patch: { name?: string; email?: string; updatedAt: number } = { updatedAt: now };
-        if (fields.name !== undefined) patch.name = fields.name;
-        if (fields.email !== undefined) patch.email = fields.email;
-        this.db.update(contacts).set(patch).where(eq(contacts.id, found.id)).run();
-        return { contact: toContact({ ...found, ...patch }), created: false };
-      }
-      const row = {
-        id: newId(now),
-        appId,
-        externalId,
-        name: fields.name ?? null,
-        email: fields.email ?? null,
-        attributes: '{}',
-        mergedInto: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      this.db.insert(contacts).values(row).run();
-      this.writeOutbox(appId, 'contact.identified', {
-        contact: { id: row.id, externalId, name: row.name, email: row.email },
-      });
-      return { contact: toContact(row), created: true };
-    })();
+    return this.sqlite
+      .transaction(() => {
+        const now = Date.now();
+        const found = this.db
+          .select()
+          .from(contacts)
+          .where(and(eq(contacts.appId, appId), eq(contacts.externalId, externalId)))
+          .get();
+        if (found) {
+          const patch: { name?: string; email?: string; updatedAt: number } = { updatedAt: now };
+          if (fields.name !== undefined) patch.name = fields.name;
+          if (fields.email !== undefined) patch.email = fields.email;
+          this.db.update(contacts).set(patch).where(eq(contacts.id, found.id)).run();
+          return { contact: toContact({ ...found, ...patch }), created: false };
+        }
+        const row = {
+          id: newId(now),
+          appId,
+          externalId,
+          name: fields.name ?? null,
+          email: fields.email ?? null,
+          attributes: '{}',
+          mergedInto: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        this.db.insert(contacts).values(row).run();
+        this.writeOutbox(appId, 'contact.identified', {
+          contact: { id: row.id, externalId, name: row.name, email: row.email },
+        });
+        return { contact: toContact(row), created: true };
+      })
+      .immediate();
   }
 
   async mergeContact(appId: string, fromId: string, intoId: string): Promise<string[]> {
-    return this.sqlite.transaction(() => {
-      const from = this.db
-        .select()
-        .from(contacts)
-        .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
-        .get();
-      // Only anonymous, not-yet-merged contacts can be merged into an identified one.
-      if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
-        return [];
-      const moved = this.db
-        .select({ id: threads.id })
-        .from(threads)
-        .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-        .all()
-        .map((r) => r.id);
-      const now = Date.now();
-      this.db
-        .update(threads)
-        .set({ contactId: intoId, updatedAt: now })
-        .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-        .run();
-      this.db
-        .update(contacts)
-        .set({ mergedInto: intoId, updatedAt: now })
-        .where(eq(contacts.id, fromId))
-        .run();
-      this.writeOutbox(appId, 'contact.merged', { from: fromId, into: intoId, threadIds: moved });
-      return moved;
-    })();
+    return this.sqlite
+      .transaction(() => {
+        const from = this.db
+          .select()
+          .from(contacts)
+          .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
+          .get();
+        // Only anonymous, not-yet-merged contacts can be merged into an identified one.
+        if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
+          return [];
+        const moved = this.db
+          .select({ id: threads.id })
+          .from(threads)
+          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+          .all()
+          .map((r) => r.id);
+        const now = Date.now();
+        this.db
+          .update(threads)
+          .set({ contactId: intoId, updatedAt: now })
+          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+          .run();
+        this.db
+          .update(contacts)
+          .set({ mergedInto: intoId, updatedAt: now })
+          .where(eq(contacts.id, fromId))
+          .run();
+        this.writeOutbox(appId, 'contact.merged', { from: fromId, into: intoId, threadIds: moved });
+        return moved;
+      })
+      .immediate();
   }
 
   async createThread(appId: string, contactId: string): Promise<ThreadRecord> {
@@ -203,12 +273,14 @@ export class SqliteStore implements Store {
       createdAt: now,
       updatedAt: now,
     };
-    this.sqlite.transaction(() => {
-      this.db.insert(threads).values(row).run();
-      this.writeOutbox(appId, 'thread.created', {
-        thread: { id: row.id, contactId, status: 'open' },
-      });
-    })();
+    this.sqlite
+      .transaction(() => {
+        this.db.insert(threads).values(row).run();
+        this.writeOutbox(appId, 'thread.created', {
+          thread: { id: row.id, contactId, status: 'open' },
+        });
+      })
+      .immediate();
     return toThread(row);
   }
 
@@ -312,31 +384,33 @@ export class SqliteStore implements Store {
     reader: Reader,
     seq: number,
   ): Promise<number> {
-    return this.sqlite.transaction(() => {
-      const t = this.db
-        .select({ lastSeq: threads.lastSeq })
-        .from(threads)
-        .where(and(eq(threads.appId, appId), eq(threads.id, threadId)))
-        .get();
-      if (!t) return 0;
-      const target = Math.min(seq, t.lastSeq);
-      const cur = this.db
-        .select({ seq: readCursors.seq })
-        .from(readCursors)
-        .where(and(eq(readCursors.threadId, threadId), eq(readCursors.reader, reader)))
-        .get();
-      if (cur && cur.seq >= target) return cur.seq;
-      this.db
-        .insert(readCursors)
-        .values({ threadId, reader, seq: target, updatedAt: Date.now() })
-        .onConflictDoUpdate({
-          target: [readCursors.threadId, readCursors.reader],
-          set: { seq: target, updatedAt: Date.now() },
-        })
-        .run();
-      this.writeOutbox(appId, 'message.read', { threadId, reader, seq: target });
-      return target;
-    })();
+    return this.sqlite
+      .transaction(() => {
+        const t = this.db
+          .select({ lastSeq: threads.lastSeq })
+          .from(threads)
+          .where(and(eq(threads.appId, appId), eq(threads.id, threadId)))
+          .get();
+        if (!t) return 0;
+        const target = Math.min(seq, t.lastSeq);
+        const cur = this.db
+          .select({ seq: readCursors.seq })
+          .from(readCursors)
+          .where(and(eq(readCursors.threadId, threadId), eq(readCursors.reader, reader)))
+          .get();
+        if (cur && cur.seq >= target) return cur.seq;
+        this.db
+          .insert(readCursors)
+          .values({ threadId, reader, seq: target, updatedAt: Date.now() })
+          .onConflictDoUpdate({
+            target: [readCursors.threadId, readCursors.reader],
+            set: { seq: target, updatedAt: Date.now() },
+          })
+          .run();
+        this.writeOutbox(appId, 'message.read', { threadId, reader, seq: target });
+        return target;
+      })
+      .immediate();
   }
 
   /** Must be called inside a transaction (the point of the outbox). */
@@ -349,6 +423,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.append instanceof AppendWorkerClient) await this.append.close();
     if (this.sqlite.open) this.sqlite.close();
   }
 }

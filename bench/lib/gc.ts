@@ -1,0 +1,35 @@
+/**
+ * Full garbage collection in a child started with `--inspect=127.0.0.1:0`, through the V8
+ * inspector protocol (HeapProfiler.collectGarbage), so that RSS readings compare live memory
+ * rather than however much garbage each server happened to leave. Works for any Node server
+ * without touching its code.
+ */
+import WebSocket from 'ws';
+import type { Child } from './proc.js';
+
+export const INSPECT_FLAG = '--inspect=127.0.0.1:0';
+
+export async function collectGarbage(child: Child): Promise<void> {
+  const url = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(child.stderr())?.[0];
+  if (!url)
+    throw new Error(`no inspector URL in the child's stderr: ${child.stderr().slice(0, 300)}`);
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const call = (id: number, method: string) =>
+    new Promise<void>((resolve) => {
+      ws.on('message', function onMsg(d) {
+        if ((JSON.parse(d.toString()) as { id?: number }).id === id) {
+          ws.off('message', onMsg);
+          resolve();
+        }
+      });
+      ws.send(JSON.stringify({ id, method }));
+    });
+  // Twice: the first pass may leave weakly held and finalizable objects for the second.
+  await call(1, 'HeapProfiler.collectGarbage');
+  await call(2, 'HeapProfiler.collectGarbage');
+  ws.close();
+}

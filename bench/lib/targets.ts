@@ -1,0 +1,89 @@
+/** The servers compared side by side: how to start each one (each in its own process). */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNode, type Child } from './proc.js';
+import { INSPECT_FLAG } from './gc.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'packages/server/dist/cli.js');
+
+export const TARGETS = ['raw-ws', 'socketio', 'causette'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+/** The load generator's protocol for each target. */
+export const PROTOCOL = { 'raw-ws': 'raw', socketio: 'socketio', causette: 'causette' } as const;
+
+export interface Running {
+  name: TargetName;
+  url: string;
+  child: Child;
+  appId?: string;
+  stop(): Promise<void>;
+}
+
+export interface TargetOptions {
+  /** Raise the child's open-files limit to this (for the idle-connection scenarios). */
+  fds?: number;
+  /** Causette heartbeat period (ms). */
+  heartbeatMs?: number;
+  /** Extra Node flags (e.g. --cpu-prof). */
+  nodeFlags?: string[];
+  /** Start with the V8 inspector on a random port (for collectGarbage, bench/lib/gc.ts). */
+  inspect?: boolean;
+  /** Reuse an initialised data folder (cold start); otherwise a fresh one is made and removed. */
+  dataDir?: string;
+}
+
+/** A data folder initialised by `causette init`, and the default app's id. */
+export function initCausette(): { dataDir: string; appId: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'causette-bench-'));
+  const out = execFileSync(process.execPath, [CLI, 'init', '--data', dataDir, '--json'], {
+    encoding: 'utf8',
+  });
+  return { dataDir, appId: (JSON.parse(out) as { appId: string }).appId };
+}
+
+/** Starts a target; resolves once its process is spawned (wait for /readyz separately). */
+export function startTarget(name: TargetName, port: number, opts: TargetOptions = {}): Running {
+  const url = `http://127.0.0.1:${port}`;
+  if (name !== 'causette') {
+    // Transpiled by compileRelays() (bench/lib/compile.ts) before a run.
+    const file = name === 'raw-ws' ? 'raw-ws-relay.js' : 'socketio-relay.js';
+    const flags = [...(opts.inspect ? [INSPECT_FLAG] : []), ...(opts.nodeFlags ?? [])];
+    const child = startNode([...flags, join(ROOT, 'bench/servers/dist', file), String(port)], opts);
+    return { name, url, child, stop: () => child.stop() };
+  }
+  const own = opts.dataDir === undefined;
+  const { dataDir, appId } = own ? initCausette() : { dataDir: opts.dataDir!, appId: undefined };
+  const args = [
+    ...(opts.inspect ? [INSPECT_FLAG] : []),
+    ...(opts.nodeFlags ?? []),
+    CLI,
+    'serve',
+    '--port',
+    String(port),
+    '--data',
+    dataDir,
+    '--log-level',
+    'warn',
+    '--no-demo',
+    '--rate-limit',
+    '100000',
+    '--sessions-per-minute',
+    '1000000',
+  ];
+  if (opts.heartbeatMs) args.push('--heartbeat-ms', String(opts.heartbeatMs));
+  const child = startNode(args, opts);
+  return {
+    name,
+    url,
+    child,
+    ...(appId ? { appId } : {}),
+    stop: async () => {
+      await child.stop();
+      if (own) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

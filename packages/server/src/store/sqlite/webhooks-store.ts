@@ -1,0 +1,397 @@
+/**
+ * SQLite side of the webhooks: endpoints, fan-out of outbox events into per-endpoint
+ * deliveries, leased claims of due deliveries, the attempt log and replays. All retry state is
+ * in these tables, so a restart picks up exactly where the last process stopped.
+ */
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { WEBHOOK_TEST_EVENT, newId, type DeliveryStatus } from '@causette/shared';
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryJob,
+  DeliveryRecord,
+  EndpointPatch,
+  ClaimOptions,
+  EndpointRecord,
+  ReplaySelection,
+  WebhookStore,
+} from '../webhooks.js';
+import type { Db } from './open.js';
+import { outbox, webhookAttempts, webhookDeliveries, webhookEndpoints } from './schema.js';
+import {
+  DELIVERY_COLS,
+  MAX_REPLAY,
+  parseJson,
+  subscribes,
+  toDelivery,
+  toEndpoint,
+  type DeliveryRaw,
+  type EndpointRow,
+} from './webhooks-rows.js';
+
+function prepareWebhookStatements(s: Database.Database) {
+  return {
+    unfanned: s.prepare<[number], { id: string; app_id: string; type: string }>(
+      'SELECT id, app_id, type FROM outbox WHERE fanned_out_at IS NULL ORDER BY rowid LIMIT ?',
+    ),
+    anyEnabled: s.prepare('SELECT 1 FROM webhook_endpoints WHERE enabled = 1 LIMIT 1'),
+    markAllFanned: s.prepare('UPDATE outbox SET fanned_out_at = ? WHERE fanned_out_at IS NULL'),
+    anyDue: s.prepare<[number], { id: string }>(
+      `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1 LIMIT 1`,
+    ),
+    markFanned: s.prepare('UPDATE outbox SET fanned_out_at = ? WHERE id = ?'),
+    enabledEndpoints: s.prepare<[string], EndpointRow>(
+      `SELECT id, events FROM webhook_endpoints WHERE app_id = ? AND enabled = 1`,
+    ),
+    insertDelivery: s.prepare(
+      `INSERT INTO webhook_deliveries (id, app_id, endpoint_id, event_id, status, attempts,
+           next_attempt_at, created_at, updated_at) VALUES (?,?,?,?, 'pending', 0, ?, ?, ?)
+         ON CONFLICT (endpoint_id, event_id) DO UPDATE SET status = 'pending', attempts = 0,
+           next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at`,
+    ),
+    enabledIds: s.prepare<[], { id: string }>('SELECT id FROM webhook_endpoints WHERE enabled = 1'),
+    dueForEndpoint: s.prepare<
+      [string, number, number],
+      DeliveryRaw & { payload: string; created: number }
+    >(
+      `SELECT ${DELIVERY_COLS}, o.payload, o.created_at AS created
+         FROM webhook_deliveries d JOIN outbox o ON o.id = d.event_id
+        WHERE d.endpoint_id = ? AND d.status = 'pending' AND d.next_attempt_at <= ?
+        ORDER BY d.next_attempt_at LIMIT ?`,
+    ),
+    lease: s.prepare('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?'),
+    nextDue: s.prepare<[], { t: number | null }>(
+      `SELECT min(d.next_attempt_at) AS t FROM webhook_deliveries d
+           JOIN webhook_endpoints e ON e.id = d.endpoint_id
+          WHERE d.status = 'pending' AND e.enabled = 1`,
+    ),
+    deliveryById: s.prepare<[string, string, string], DeliveryRaw & { payload: string }>(
+      `SELECT ${DELIVERY_COLS}, o.payload FROM webhook_deliveries d JOIN outbox o ON o.id = d.event_id
+          WHERE d.id = ? AND d.app_id = ? AND d.endpoint_id = ?`,
+    ),
+    eventsInRange: s.prepare<[string, number, number, number], { id: string; type: string }>(
+      `SELECT id, type FROM outbox WHERE app_id = ? AND created_at >= ? AND created_at < ?
+          ORDER BY created_at, rowid LIMIT ?`,
+    ),
+    eventById: s.prepare<[string, string], { id: string; type: string }>(
+      'SELECT id, type FROM outbox WHERE id = ? AND app_id = ?',
+    ),
+    insertEvent: s.prepare(
+      `INSERT INTO outbox (id, app_id, type, payload, created_at, fanned_out_at)
+         VALUES (?,?,?,?,?,?)`,
+    ),
+  };
+}
+type WebhookStatements = ReturnType<typeof prepareWebhookStatements>;
+
+export class SqliteWebhookStore implements WebhookStore {
+  private readonly q: WebhookStatements;
+
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: Database.Database,
+  ) {
+    this.q = prepareWebhookStatements(sqlite);
+  }
+
+  async createEndpoint(e: EndpointRecord): Promise<void> {
+    this.sqlite
+      .transaction(() => {
+        if (e.enabled) this.settlePending(Date.now());
+        this.db
+          .insert(webhookEndpoints)
+          .values({ ...e, events: JSON.stringify(e.events) })
+          .run();
+      })
+      .immediate();
+  }
+
+  async listEndpoints(appId: string): Promise<EndpointRecord[]> {
+    return this.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.appId, appId))
+      .orderBy(webhookEndpoints.createdAt)
+      .all()
+      .map(toEndpoint);
+  }
+
+  async getEndpoint(appId: string, endpointId: string): Promise<EndpointRecord | null> {
+    const r = this.db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.appId, appId), eq(webhookEndpoints.id, endpointId)))
+      .get();
+    return r ? toEndpoint(r) : null;
+  }
+
+  async updateEndpoint(
+    appId: string,
+    endpointId: string,
+    patch: EndpointPatch,
+  ): Promise<EndpointRecord | null> {
+    const { events, ...rest } = patch;
+    const set = {
+      ...rest,
+      ...(events === undefined ? {} : { events: JSON.stringify(events) }),
+      updatedAt: Date.now(),
+    };
+    this.sqlite
+      .transaction(() => {
+        if (patch.enabled === true) this.settlePending(set.updatedAt);
+        this.db
+          .update(webhookEndpoints)
+          .set(set)
+          .where(and(eq(webhookEndpoints.appId, appId), eq(webhookEndpoints.id, endpointId)))
+          .run();
+      })
+      .immediate();
+    return this.getEndpoint(appId, endpointId);
+  }
+
+  async deleteEndpoint(appId: string, endpointId: string): Promise<boolean> {
+    return this.sqlite
+      .transaction(() => {
+        const r = this.db
+          .delete(webhookEndpoints)
+          .where(and(eq(webhookEndpoints.appId, appId), eq(webhookEndpoints.id, endpointId)))
+          .run();
+        return r.changes > 0;
+      })
+      .immediate();
+  }
+
+  async fanOut(now: number, limit: number): Promise<number> {
+    // No endpoint enabled anywhere: nothing to write (no cost for servers without webhooks).
+    if (this.q.anyEnabled.get() === undefined) return 0;
+    return this.sqlite.transaction(() => this.fanOutBatch(now, limit)).immediate();
+  }
+
+  private fanOutBatch(now: number, limit: number): number {
+    const events = this.q.unfanned.all(limit);
+    const byApp = new Map<string, EndpointRow[]>();
+    for (const ev of events) {
+      let eps = byApp.get(ev.app_id);
+      if (!eps) byApp.set(ev.app_id, (eps = this.q.enabledEndpoints.all(ev.app_id)));
+      for (const ep of eps) {
+        if (!subscribes(parseJson<string[]>(ep.events, []), ev.type)) continue;
+        this.q.insertDelivery.run(newId(now), ev.app_id, ep.id, ev.id, now, now, now);
+      }
+      this.q.markFanned.run(now, ev.id);
+    }
+    return events.length;
+  }
+
+  /**
+   * Before an endpoint is created or enabled (same transaction): hand every pending event to
+   * the endpoints enabled until now, so the new one starts with events from now on.
+   */
+  private settlePending(now: number): void {
+    if (this.q.anyEnabled.get() === undefined) this.q.markAllFanned.run(now);
+    else while (this.fanOutBatch(now, 500) > 0);
+  }
+
+  async claimDue(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    opts: ClaimOptions = {},
+  ): Promise<DeliveryJob[]> {
+    // A plain read first: most passes find nothing due and need no write lock.
+    if (this.q.anyDue.get(now) === undefined) return [];
+    const per = opts.perEndpoint ?? limit;
+    const exclude = new Set(opts.exclude ?? []);
+    return this.sqlite
+      .transaction(() => {
+        // Per endpoint (an index seek each), so one endpoint's backlog never hides another's.
+        const rows = this.q.enabledIds
+          .all()
+          .filter((e) => !exclude.has(e.id))
+          .flatMap((e) => this.q.dueForEndpoint.all(e.id, now, per))
+          .sort((a, b) => (a.next_attempt_at ?? 0) - (b.next_attempt_at ?? 0))
+          .slice(0, limit);
+        const endpoints = new Map<string, EndpointRecord>();
+        const jobs: DeliveryJob[] = [];
+        for (const r of rows) {
+          this.q.lease.run(now + leaseMs, r.id);
+          let ep = endpoints.get(r.endpoint_id);
+          if (!ep) {
+            const row = this.db
+              .select()
+              .from(webhookEndpoints)
+              .where(eq(webhookEndpoints.id, r.endpoint_id))
+              .get();
+            if (!row) continue;
+            endpoints.set(r.endpoint_id, (ep = toEndpoint(row)));
+          }
+          jobs.push({
+            delivery: toDelivery(r),
+            endpoint: ep,
+            event: {
+              id: r.event_id,
+              appId: r.app_id,
+              type: r.event_type,
+              payload: parseJson<unknown>(r.payload, null),
+              createdAt: r.created,
+            },
+          });
+        }
+        return jobs;
+      })
+      .immediate();
+  }
+
+  async recordAttempts(os: AttemptOutcome[]): Promise<void> {
+    if (os.length === 0) return;
+    this.sqlite
+      .transaction(() => {
+        for (const o of os) this.recordOne(o);
+      })
+      .immediate();
+  }
+
+  private recordOne(o: AttemptOutcome): void {
+    {
+      this.db
+        .insert(webhookAttempts)
+        .values({
+          id: newId(o.startedAt),
+          deliveryId: o.deliveryId,
+          n: o.n,
+          startedAt: o.startedAt,
+          durationMs: o.durationMs,
+          statusCode: o.statusCode,
+          error: o.error,
+          responseExcerpt: o.responseExcerpt,
+        })
+        .run();
+      this.db
+        .update(webhookDeliveries)
+        .set({
+          status: o.next.status,
+          attempts: o.n,
+          nextAttemptAt: o.next.status === 'pending' ? o.next.at : null,
+          lastStatusCode: o.statusCode,
+          lastError: o.error,
+          updatedAt: o.startedAt + o.durationMs,
+        })
+        .where(eq(webhookDeliveries.id, o.deliveryId))
+        .run();
+      if (o.disableEndpoint !== undefined) {
+        this.db
+          .update(webhookEndpoints)
+          .set({ enabled: false, disabledReason: o.disableEndpoint, updatedAt: o.startedAt })
+          .where(eq(webhookEndpoints.id, o.endpointId))
+          .run();
+      }
+    }
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return this.q.nextDue.get()?.t ?? null;
+  }
+
+  async listDeliveries(
+    appId: string,
+    endpointId: string,
+    q: { status?: DeliveryStatus; after?: { createdAt: number; id: string }; limit: number },
+  ): Promise<DeliveryRecord[]> {
+    const d = webhookDeliveries;
+    const conds: (SQL | undefined)[] = [eq(d.appId, appId), eq(d.endpointId, endpointId)];
+    if (q.status) conds.push(eq(d.status, q.status));
+    if (q.after) {
+      conds.push(
+        or(
+          lt(d.createdAt, q.after.createdAt),
+          and(eq(d.createdAt, q.after.createdAt), lt(d.id, q.after.id)),
+        ),
+      );
+    }
+    return this.db
+      .select({ d, type: outbox.type })
+      .from(d)
+      .innerJoin(outbox, eq(outbox.id, d.eventId))
+      .where(and(...conds))
+      .orderBy(desc(d.createdAt), desc(d.id))
+      .limit(q.limit)
+      .all()
+      .map(({ d: r, type }) => ({ ...r, eventType: type }));
+  }
+
+  async getDelivery(
+    appId: string,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: DeliveryRecord; payload: unknown; attempts: AttemptRecord[] } | null> {
+    const r = this.q.deliveryById.get(deliveryId, appId, endpointId);
+    if (!r) return null;
+    const attempts = this.db
+      .select({
+        n: webhookAttempts.n,
+        startedAt: webhookAttempts.startedAt,
+        durationMs: webhookAttempts.durationMs,
+        statusCode: webhookAttempts.statusCode,
+        error: webhookAttempts.error,
+        responseExcerpt: webhookAttempts.responseExcerpt,
+      })
+      .from(webhookAttempts)
+      .where(eq(webhookAttempts.deliveryId, deliveryId))
+      .orderBy(webhookAttempts.startedAt, sql`rowid`)
+      .all();
+    return { delivery: toDelivery(r), payload: parseJson<unknown>(r.payload, null), attempts };
+  }
+
+  async replay(
+    appId: string,
+    endpointId: string,
+    sel: ReplaySelection,
+    now: number,
+  ): Promise<number> {
+    return this.sqlite
+      .transaction(() => {
+        const ep = this.db
+          .select()
+          .from(webhookEndpoints)
+          .where(and(eq(webhookEndpoints.appId, appId), eq(webhookEndpoints.id, endpointId)))
+          .get();
+        if (!ep) return 0;
+        const events =
+          'eventId' in sel
+            ? this.q.eventById.all(sel.eventId, appId)
+            : this.q.eventsInRange
+                .all(appId, sel.since, sel.until, MAX_REPLAY)
+                .filter((e) => subscribes(parseJson<string[]>(ep.events, []), e.type));
+        for (const ev of events) {
+          this.q.insertDelivery.run(newId(now), appId, endpointId, ev.id, now, now, now);
+        }
+        return events.length;
+      })
+      .immediate();
+  }
+
+  async createTestEvent(
+    appId: string,
+    endpointId: string,
+    now: number,
+  ): Promise<{ eventId: string; deliveryId: string }> {
+    return this.sqlite
+      .transaction(() => {
+        const eventId = newId(now);
+        const deliveryId = newId(now);
+        const payload = { endpointId, message: 'Causette test ping' };
+        this.q.insertEvent.run(
+          eventId,
+          appId,
+          WEBHOOK_TEST_EVENT,
+          JSON.stringify(payload),
+          now,
+          now,
+        );
+        this.q.insertDelivery.run(deliveryId, appId, endpointId, eventId, now, now, now);
+        return { eventId, deliveryId };
+      })
+      .immediate();
+  }
+}
