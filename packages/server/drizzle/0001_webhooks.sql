@@ -47,6 +47,4 @@ CREATE TABLE `webhook_endpoints` (
 	FOREIGN KEY (`app_id`) REFERENCES `apps`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `webhook_endpoints_app` ON `webhook_endpoints` (`app_id`);--> statement-breakpoint
-ALTER TABLE `outbox` ADD `fanned_out_at` integer;--> statement-breakpoint
-CREATE INDEX `outbox_pending_fanout` ON `outbox` (`fanned_out_at`);
+CREATE INDEX `webhook_endpoints_app` ON `webhook_endpoints` (`app_id`);

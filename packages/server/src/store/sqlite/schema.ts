@@ -144,13 +144,8 @@ export const outbox = sqliteTable(
     type: text('type').notNull(),
     payload: text('payload').notNull(),
     createdAt: integer('created_at').notNull(),
-    /** Set once the dispatcher created this event's delivery rows (one per matching endpoint). */
-    fannedOutAt: integer('fanned_out_at'),
   },
-  (t) => [
-    index('outbox_app_created').on(t.appId, t.createdAt),
-    index('outbox_pending_fanout').on(t.fannedOutAt),
-  ],
+  (t) => [index('outbox_app_created').on(t.appId, t.createdAt)],
 );
 
 /** A brand's webhook receiver: URL, event filter, signing secret(s), enabled flag. */

@@ -32,16 +32,22 @@ import {
 
 function prepareWebhookStatements(s: Database.Database) {
   return {
-    unfanned: s.prepare<[number], { id: string; app_id: string; type: string }>(
-      'SELECT id, app_id, type FROM outbox WHERE fanned_out_at IS NULL ORDER BY rowid LIMIT ?',
+    // Fan-out progress is one cursor (the last outbox rowid handled), not a flag per event:
+    // no per-event UPDATE, no extra index maintained on every message insert. Rowids grow in
+    // commit order because SQLite has a single writer at a time.
+    unfanned: s.prepare<[number, number], { rid: number; id: string; app_id: string; type: string }>(
+      'SELECT rowid AS rid, id, app_id, type FROM outbox WHERE rowid > ? ORDER BY rowid LIMIT ?',
     ),
+    cursor: s.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'outbox_fanout_cursor'"),
+    setCursor: s.prepare(
+      "INSERT INTO meta (key, value) VALUES ('outbox_fanout_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ),
+    maxRowid: s.prepare<[], { m: number | null }>('SELECT max(rowid) AS m FROM outbox'),
     anyEnabled: s.prepare('SELECT 1 FROM webhook_endpoints WHERE enabled = 1 LIMIT 1'),
-    markAllFanned: s.prepare('UPDATE outbox SET fanned_out_at = ? WHERE fanned_out_at IS NULL'),
     anyDue: s.prepare<[number], { id: string }>(
       `SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1 LIMIT 1`,
     ),
-    markFanned: s.prepare('UPDATE outbox SET fanned_out_at = ? WHERE id = ?'),
     enabledEndpoints: s.prepare<[string], EndpointRow>(
       `SELECT id, events FROM webhook_endpoints WHERE app_id = ? AND enabled = 1`,
     ),
@@ -79,8 +85,7 @@ function prepareWebhookStatements(s: Database.Database) {
       'SELECT id, type FROM outbox WHERE id = ? AND app_id = ?',
     ),
     insertEvent: s.prepare(
-      `INSERT INTO outbox (id, app_id, type, payload, created_at, fanned_out_at)
-         VALUES (?,?,?,?,?,?)`,
+      'INSERT INTO outbox (id, app_id, type, payload, created_at) VALUES (?,?,?,?,?)',
     ),
   };
 }
@@ -169,8 +174,12 @@ export class SqliteWebhookStore implements WebhookStore {
     return this.sqlite.transaction(() => this.fanOutBatch(now, limit)).immediate();
   }
 
+  private fanoutCursor(): number {
+    return Number(this.q.cursor.get()?.value ?? 0);
+  }
+
   private fanOutBatch(now: number, limit: number): number {
-    const events = this.q.unfanned.all(limit);
+    const events = this.q.unfanned.all(this.fanoutCursor(), limit);
     const byApp = new Map<string, EndpointRow[]>();
     for (const ev of events) {
       let eps = byApp.get(ev.app_id);
@@ -179,8 +188,9 @@ export class SqliteWebhookStore implements WebhookStore {
         if (!subscribes(parseJson<string[]>(ep.events, []), ev.type)) continue;
         this.q.insertDelivery.run(newId(now), ev.app_id, ep.id, ev.id, now, now, now);
       }
-      this.q.markFanned.run(now, ev.id);
     }
+    const last = events[events.length - 1];
+    if (last) this.q.setCursor.run(String(last.rid));
     return events.length;
   }
 
@@ -189,7 +199,7 @@ export class SqliteWebhookStore implements WebhookStore {
    * the endpoints enabled until now, so the new one starts with events from now on.
    */
   private settlePending(now: number): void {
-    if (this.q.anyEnabled.get() === undefined) this.q.markAllFanned.run(now);
+    if (this.q.anyEnabled.get() === undefined) this.q.setCursor.run(String(this.q.maxRowid.get()?.m ?? 0));
     else while (this.fanOutBatch(now, 500) > 0);
   }
 
@@ -386,7 +396,6 @@ export class SqliteWebhookStore implements WebhookStore {
           appId,
           WEBHOOK_TEST_EVENT,
           JSON.stringify(payload),
-          now,
           now,
         );
         this.q.insertDelivery.run(deliveryId, appId, endpointId, eventId, now, now, now);
