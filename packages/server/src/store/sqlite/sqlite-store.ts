@@ -13,18 +13,19 @@ import type {
   ThreadFilter,
   ThreadPatch,
   AppendResult,
-  ContactRecord,
   HistoryPage,
   Store,
   ThreadRecord,
 } from '../store.js';
 import { openDatabase, type Db } from './open.js';
-import { apiKeys, apps, contacts, messages, meta, outbox, readCursors, threads } from './schema.js';
-import { toApp, toContact, toMessage, toThread } from './rows.js';
+import { writeOutboxRow } from './outbox.js';
+import { apiKeys, apps, messages, meta, readCursors, threads } from './schema.js';
+import { toApp, toMessage, toThread } from './rows.js';
 import { prepareAppend, type AppendStatements } from './append.js';
 import { AppendWorkerClient } from './append-client.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { SqliteWebhookStore } from './webhooks-store.js';
+import { SqliteContactStore } from './contacts-store.js';
 import type {
   AttemptOutcome,
   ClaimOptions,
@@ -41,6 +42,7 @@ export class SqliteStore implements Store {
   private readonly append: AppendStatements | AppendWorkerClient;
   private readonly admin: SqliteAdminStore;
   private readonly hooks: SqliteWebhookStore;
+  private readonly contactStore: SqliteContactStore;
 
   /**
    * @param path database file, or `:memory:`
@@ -62,6 +64,7 @@ export class SqliteStore implements Store {
     this.append = inWorker ? new AppendWorkerClient(path) : prepareAppend(sqlite);
     this.admin = new SqliteAdminStore(db, sqlite);
     this.hooks = new SqliteWebhookStore(db, sqlite);
+    this.contactStore = new SqliteContactStore(db, sqlite);
   }
 
   // Back office (admin-store.ts).
@@ -157,108 +160,19 @@ export class SqliteStore implements Store {
     return r ?? null;
   }
 
-  async createContact(
+  // Contacts (contacts-store.ts).
+  createContact = (
     appId: string,
-    fields: { externalId?: string; name?: string; email?: string } = {},
-  ): Promise<ContactRecord> {
-    const now = Date.now();
-    const row = {
-      id: newId(now),
-      appId,
-      externalId: fields.externalId ?? null,
-      name: fields.name ?? null,
-      email: fields.email ?? null,
-      attributes: '{}',
-      mergedInto: null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    this.db.insert(contacts).values(row).run();
-    return toContact(row);
-  }
-
-  async getContact(appId: string, contactId: string): Promise<ContactRecord | null> {
-    const r = this.db
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.appId, appId), eq(contacts.id, contactId)))
-      .get();
-    return r ? toContact(r) : null;
-  }
-
-  async upsertIdentifiedContact(
+    fields?: { externalId?: string; name?: string; email?: string },
+  ) => this.contactStore.createContact(appId, fields);
+  getContact = (appId: string, contactId: string) => this.contactStore.getContact(appId, contactId);
+  upsertIdentifiedContact = (
     appId: string,
     externalId: string,
     fields: { name?: string; email?: string },
-  ): Promise<{ contact: ContactRecord; created: boolean }> {
-    return this.sqlite
-      .transaction(() => {
-        const now = Date.now();
-        const found = this.db
-          .select()
-          .from(contacts)
-          .where(and(eq(contacts.appId, appId), eq(contacts.externalId, externalId)))
-          .get();
-        if (found) {
-          const patch: { name?: string; email?: string; updatedAt: number } = { updatedAt: now };
-          if (fields.name !== undefined) patch.name = fields.name;
-          if (fields.email !== undefined) patch.email = fields.email;
-          this.db.update(contacts).set(patch).where(eq(contacts.id, found.id)).run();
-          return { contact: toContact({ ...found, ...patch }), created: false };
-        }
-        const row = {
-          id: newId(now),
-          appId,
-          externalId,
-          name: fields.name ?? null,
-          email: fields.email ?? null,
-          attributes: '{}',
-          mergedInto: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        this.db.insert(contacts).values(row).run();
-        this.writeOutbox(appId, 'contact.identified', {
-          contact: { id: row.id, externalId, name: row.name, email: row.email },
-        });
-        return { contact: toContact(row), created: true };
-      })
-      .immediate();
-  }
-
-  async mergeContact(appId: string, fromId: string, intoId: string): Promise<string[]> {
-    return this.sqlite
-      .transaction(() => {
-        const from = this.db
-          .select()
-          .from(contacts)
-          .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
-          .get();
-        // Only anonymous, not-yet-merged contacts can be merged into an identified one.
-        if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
-          return [];
-        const moved = this.db
-          .select({ id: threads.id })
-          .from(threads)
-          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-          .all()
-          .map((r) => r.id);
-        const now = Date.now();
-        this.db
-          .update(threads)
-          .set({ contactId: intoId, updatedAt: now })
-          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-          .run();
-        this.db
-          .update(contacts)
-          .set({ mergedInto: intoId, updatedAt: now })
-          .where(eq(contacts.id, fromId))
-          .run();
-        this.writeOutbox(appId, 'contact.merged', { from: fromId, into: intoId, threadIds: moved });
-        return moved;
-      })
-      .immediate();
-  }
+  ) => this.contactStore.upsertIdentifiedContact(appId, externalId, fields);
+  mergeContact = (appId: string, fromId: string, intoId: string) =>
+    this.contactStore.mergeContact(appId, fromId, intoId);
 
   async createThread(appId: string, contactId: string): Promise<ThreadRecord> {
     const now = Date.now();
@@ -415,11 +329,7 @@ export class SqliteStore implements Store {
 
   /** Must be called inside a transaction (the point of the outbox). */
   writeOutbox(appId: string, type: string, payload: unknown): void {
-    const now = Date.now();
-    this.db
-      .insert(outbox)
-      .values({ id: newId(now), appId, type, payload: JSON.stringify(payload), createdAt: now })
-      .run();
+    writeOutboxRow(this.db, appId, type, payload);
   }
 
   async close(): Promise<void> {

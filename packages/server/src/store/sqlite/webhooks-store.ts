@@ -35,10 +35,13 @@ function prepareWebhookStatements(s: Database.Database) {
     // Fan-out progress is one cursor (the last outbox rowid handled), not a flag per event:
     // no per-event UPDATE, no extra index maintained on every message insert. Rowids grow in
     // commit order because SQLite has a single writer at a time.
-    unfanned: s.prepare<[number, number], { rid: number; id: string; app_id: string; type: string }>(
-      'SELECT rowid AS rid, id, app_id, type FROM outbox WHERE rowid > ? ORDER BY rowid LIMIT ?',
+    unfanned: s.prepare<
+      [number, number],
+      { rid: number; id: string; app_id: string; type: string }
+    >('SELECT rowid AS rid, id, app_id, type FROM outbox WHERE rowid > ? ORDER BY rowid LIMIT ?'),
+    cursor: s.prepare<[], { value: string }>(
+      "SELECT value FROM meta WHERE key = 'outbox_fanout_cursor'",
     ),
-    cursor: s.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'outbox_fanout_cursor'"),
     setCursor: s.prepare(
       "INSERT INTO meta (key, value) VALUES ('outbox_fanout_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     ),
@@ -199,7 +202,8 @@ export class SqliteWebhookStore implements WebhookStore {
    * the endpoints enabled until now, so the new one starts with events from now on.
    */
   private settlePending(now: number): void {
-    if (this.q.anyEnabled.get() === undefined) this.q.setCursor.run(String(this.q.maxRowid.get()?.m ?? 0));
+    if (this.q.anyEnabled.get() === undefined)
+      this.q.setCursor.run(String(this.q.maxRowid.get()?.m ?? 0));
     else while (this.fanOutBatch(now, 500) > 0);
   }
 
@@ -391,13 +395,7 @@ export class SqliteWebhookStore implements WebhookStore {
         const eventId = newId(now);
         const deliveryId = newId(now);
         const payload = { endpointId, message: 'Causette test ping' };
-        this.q.insertEvent.run(
-          eventId,
-          appId,
-          WEBHOOK_TEST_EVENT,
-          JSON.stringify(payload),
-          now,
-        );
+        this.q.insertEvent.run(eventId, appId, WEBHOOK_TEST_EVENT, JSON.stringify(payload), now);
         this.q.insertDelivery.run(deliveryId, appId, endpointId, eventId, now, now, now);
         return { eventId, deliveryId };
       })

@@ -1,0 +1,120 @@
+/** Contacts: anonymous visitors, identified users (JWT `sub`), and merging the former into the latter. */
+import { and, eq } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { newId } from '@causette/shared';
+import type { ContactRecord } from '../store.js';
+import type { Db } from './open.js';
+import { contacts, threads } from './schema.js';
+import { toContact } from './rows.js';
+import { writeOutboxRow } from './outbox.js';
+
+function newContactRow(
+  appId: string,
+  fields: { externalId?: string; name?: string; email?: string },
+  now: number,
+): typeof contacts.$inferSelect {
+  return {
+    id: newId(now),
+    appId,
+    externalId: fields.externalId ?? null,
+    name: fields.name ?? null,
+    email: fields.email ?? null,
+    attributes: '{}',
+    mergedInto: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export class SqliteContactStore {
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: Database.Database,
+  ) {}
+
+  async createContact(
+    appId: string,
+    fields: { externalId?: string; name?: string; email?: string } = {},
+  ): Promise<ContactRecord> {
+    const row = newContactRow(appId, fields, Date.now());
+    this.db.insert(contacts).values(row).run();
+    return toContact(row);
+  }
+
+  async getContact(appId: string, contactId: string): Promise<ContactRecord | null> {
+    const r = this.db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.appId, appId), eq(contacts.id, contactId)))
+      .get();
+    return r ? toContact(r) : null;
+  }
+
+  async upsertIdentifiedContact(
+    appId: string,
+    externalId: string,
+    fields: { name?: string; email?: string },
+  ): Promise<{ contact: ContactRecord; created: boolean }> {
+    return this.sqlite
+      .transaction(() => {
+        const now = Date.now();
+        const found = this.db
+          .select()
+          .from(contacts)
+          .where(and(eq(contacts.appId, appId), eq(contacts.externalId, externalId)))
+          .get();
+        if (found) {
+          const patch: { name?: string; email?: string; updatedAt: number } = { updatedAt: now };
+          if (fields.name !== undefined) patch.name = fields.name;
+          if (fields.email !== undefined) patch.email = fields.email;
+          this.db.update(contacts).set(patch).where(eq(contacts.id, found.id)).run();
+          return { contact: toContact({ ...found, ...patch }), created: false };
+        }
+        const row = newContactRow(appId, { ...fields, externalId }, now);
+        this.db.insert(contacts).values(row).run();
+        writeOutboxRow(this.db, appId, 'contact.identified', {
+          contact: { id: row.id, externalId, name: row.name, email: row.email },
+        });
+        return { contact: toContact(row), created: true };
+      })
+      .immediate();
+  }
+
+  async mergeContact(appId: string, fromId: string, intoId: string): Promise<string[]> {
+    return this.sqlite
+      .transaction(() => {
+        const from = this.db
+          .select()
+          .from(contacts)
+          .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
+          .get();
+        // Only anonymous, not-yet-merged contacts can be merged into an identified one.
+        if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
+          return [];
+        const moved = this.db
+          .select({ id: threads.id })
+          .from(threads)
+          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+          .all()
+          .map((r) => r.id);
+        const now = Date.now();
+        this.db
+          .update(threads)
+          .set({ contactId: intoId, updatedAt: now })
+          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+          .run();
+        this.db
+          .update(contacts)
+          .set({ mergedInto: intoId, updatedAt: now })
+          .where(eq(contacts.id, fromId))
+          .run();
+        writeOutboxRow(this.db, appId, 'contact.merged', {
+          from: fromId,
+          into: intoId,
+          threadIds: moved,
+        });
+        return moved;
+      })
+      .immediate();
+  }
+}
