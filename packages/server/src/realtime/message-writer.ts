@@ -37,22 +37,29 @@ export class MessageWriter {
     if (this.committing || this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    this.committing = this.commit(batch).finally(() => {
-      this.committing = null;
-      if (this.batch.length > 0) this.flush();
-    });
+    this.committing = this.commit(batch);
   }
 
   private async commit(batch: Pending[]): Promise<void> {
+    let results: AppendResult[] | undefined;
+    let error: unknown;
     try {
-      const results = await this.store.appendMessages(batch.map((p) => p.input));
-      this.stats.batches += 1;
-      this.stats.messages += batch.length;
-      this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
-      batch.forEach((p, i) => p.resolve(results[i]!));
+      results = await this.store.appendMessages(batch.map((p) => p.input));
     } catch (e) {
-      for (const p of batch) p.reject(e);
+      error = e;
     }
+    // Hand the next batch to the store before acking this one: the disk works on batch n+1
+    // while this thread sends the acks and broadcasts of batch n.
+    this.committing = null;
+    if (this.batch.length > 0) this.flush();
+    if (!results) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    this.stats.batches += 1;
+    this.stats.messages += batch.length;
+    this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
+    batch.forEach((p, i) => p.resolve(results[i]!));
   }
 
   /** Commit whatever is queued and wait for it (graceful shutdown). */

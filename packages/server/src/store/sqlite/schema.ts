@@ -114,7 +114,9 @@ export const messages = sqliteTable(
   },
   (t) => [
     uniqueIndex('messages_thread_seq').on(t.threadId, t.seq),
-    uniqueIndex('messages_thread_client').on(t.threadId, t.clientId),
+    // Idempotency key. Client id first: SDK client ids are time-ordered (UUIDv7), so new
+    // entries append at the end of this index instead of dirtying one page per thread per commit.
+    uniqueIndex('messages_client_thread').on(t.clientId, t.threadId),
   ],
 );
 
