@@ -133,18 +133,22 @@ async function main(): Promise<void> {
   if (command === 'keys') {
     process.exit(await keysCommand(config.dataDir, parsed.args, { name: parsed.name, json }));
   }
-  const server = await startServer({ ...config, webhooks: webhookOptionsFromEnv(process.env) });
-  if (server.credentials) console.log(banner(server.credentials, server.url));
+  // Signal handlers first: a SIGTERM that arrives while starting still shuts down cleanly.
+  const starting = startServer({ ...config, webhooks: webhookOptionsFromEnv(process.env) });
   let signals = 0;
   const shutdown = () => {
     if (++signals > 1) process.exit(1);
-    server.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    starting
+      .then((server) => server.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  const server = await starting;
+  if (server.credentials) console.log(banner(server.credentials, server.url));
 }
 
 main().catch((e: unknown) => {
