@@ -25,6 +25,7 @@ export class Messaging {
   async post(p: PostInput): Promise<AppendResult> {
     const input = {
       appId: p.appId,
+      contactId: p.contactId,
       threadId: p.threadId,
       clientId: p.clientId,
       author: p.author,

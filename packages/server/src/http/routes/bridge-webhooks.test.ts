@@ -153,6 +153,10 @@ describe('events', () => {
       ]),
     );
     expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(4);
+    // Every message event names the visitor's contact, so a helpdesk can file it.
+    for (const r of got.filter((x) => x.json.type === 'message.created')) {
+      expect(r.json.data.contactId).toBe(c.welcome!.contactId);
+    }
     c.close();
   });
 

@@ -141,7 +141,8 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
         ts: m.ts,
       };
       if (m.metadata !== undefined) message.metadata = m.metadata;
-      event.run(newId(m.ts), m.appId, 'message.created', JSON.stringify({ message }), m.ts);
+      const payload = m.contactId === undefined ? { message } : { message, contactId: m.contactId };
+      event.run(newId(m.ts), m.appId, 'message.created', JSON.stringify(payload), m.ts);
       out.push({ ok: true, message, duplicate: false });
     }
     for (const [threadId, b] of bumps) {
