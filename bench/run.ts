@@ -42,6 +42,7 @@ const P = quick
       holdMs: 1500,
       resumeReps: 2,
       coldReps: 2,
+      rounds: 1,
     }
   : {
       warmupMs: 2000,
@@ -52,6 +53,7 @@ const P = quick
       holdMs: 6000,
       resumeReps: 5,
       coldReps: 5,
+      rounds: 2,
     };
 const HEARTBEAT_MS = 5000;
 
@@ -88,11 +90,13 @@ function panels(r: Results): Panel[] {
     f: (x: T) => number,
   ) => Object.fromEntries(rows.map((x) => [x.target, f(x)]));
   const tp = (c: number) => r.throughput.filter((x) => x.clients === c);
+  const clientCounts = [...new Set(r.throughput.map((x) => x.clients))];
+  const idleSizes = [...new Set(r.idle.map((x) => x.wanted))];
   return [
     {
       title: 'Throughput (higher is better)',
       unit: 'msgs/s',
-      groups: P.clients.map((c) => ({
+      groups: clientCounts.map((c) => ({
         label: `${c} clients`,
         values: byTarget(tp(c), (x) => x.msgsPerSec),
       })),
@@ -100,7 +104,7 @@ function panels(r: Results): Panel[] {
     {
       title: 'p99 latency, send to ack (lower is better)',
       unit: 'ms',
-      groups: P.clients.map((c) => ({
+      groups: clientCounts.map((c) => ({
         label: `${c} clients`,
         values: byTarget(tp(c), (x) => x.p99),
       })),
@@ -116,7 +120,7 @@ function panels(r: Results): Panel[] {
     {
       title: 'Server CPU per message (lower is better)',
       unit: 'µs/msg',
-      groups: P.clients.map((c) => ({
+      groups: clientCounts.map((c) => ({
         label: `${c} clients`,
         values: byTarget(tp(c), (x) => x.cpuUsPerMsg),
       })),
@@ -124,7 +128,7 @@ function panels(r: Results): Panel[] {
     {
       title: 'Idle memory per connection (lower is better)',
       unit: 'KB',
-      groups: P.idle.map((n) => ({
+      groups: idleSizes.map((n) => ({
         label: `${n} connections`,
         values: byTarget(
           r.idle.filter((x) => x.wanted === n),
@@ -140,7 +144,39 @@ function panels(r: Results): Panel[] {
   ];
 }
 
+/** latest.json, the chart and (unless partial) BENCHMARKS.md with a history line. */
+function writeOutputs(results: Results, updateMarkdown: boolean, history = true): void {
+  const m = results.machine;
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const caption = `${m.date.slice(0, 16)} UTC · commit ${m.commit} · ${m.cpu}, ${m.memGiB} GiB · Node ${m.node}${results.quick ? ' · quick mode' : ''}`;
+  writeFileSync(join(dir, 'chart.svg'), chart(panels(results), caption, TARGETS));
+  if (!updateMarkdown) {
+    log('partial run (--only): BENCHMARKS.md left unchanged');
+    return;
+  }
+  const mdPath = join(ROOT, 'BENCHMARKS.md');
+  let md = readFileSync(mdPath, 'utf8');
+  const section = latestSection(results, 'bench/results/chart.svg');
+  md = md.replace(/<!-- bench:latest:start -->[\s\S]*<!-- bench:latest:end -->/, section);
+  if (history)
+    md = md.replace(
+      '<!-- bench:history:end -->',
+      `${historyLine(results)}\n<!-- bench:history:end -->`,
+    );
+  writeFileSync(mdPath, md);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--report')) {
+    // Re-render the chart and the latest section from bench/results/latest.json (no run).
+    const results = JSON.parse(
+      readFileSync(join(ROOT, 'bench/results/latest.json'), 'utf8'),
+    ) as Results;
+    writeOutputs(results, true, false);
+    return;
+  }
   compileRelays();
   const m = machine();
   const f2 = (n: number) => n.toFixed(2);
@@ -151,21 +187,45 @@ async function main(): Promise<void> {
   const cold: ColdStartRow[] = [];
   const t0 = performance.now();
 
-  if (want('throughput'))
-    for (const clients of P.clients)
-      for (const target of TARGETS) {
-        const r = await throughput(target, clients, timing);
-        log(
-          `${target} @ ${clients}: ${Math.round(r.msgsPerSec)} msgs/s p50 ${f2(r.p50)} p99 ${f2(r.p99)} ms, ${r.cpuUsPerMsg.toFixed(1)} µs/msg`,
-        );
-        tpRows.push(r);
-      }
-  if (want('light'))
+  // Cold start first, while nothing else of this run is still winding down.
+  if (want('cold'))
     for (const target of TARGETS) {
-      const r = await throughput(target, 2, { warmupMs: 1000, measureMs: P.lightMs });
-      log(`${target} light: p50 ${f2(r.p50)} p99 ${f2(r.p99)} ms`);
-      light.push(r);
+      const r = await coldStart(target, P.coldReps);
+      log(`${target} cold start: ${r.medianMs.toFixed(0)} ms`);
+      cold.push(r);
     }
+  // Best of `rounds` interleaved rounds (highest msgs/s): the machine is shared, and another
+  // job's burst should not decide a ratio.
+  const best = (rows: ThroughputRow[]) =>
+    rows.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
+  const tpRuns: ThroughputRow[] = [];
+  const lightRuns: ThroughputRow[] = [];
+  for (let round = 0; round < P.rounds; round++) {
+    if (want('throughput'))
+      for (const clients of P.clients)
+        for (const target of TARGETS) {
+          const r = await throughput(target, clients, timing);
+          log(
+            `${target} @ ${clients}: ${Math.round(r.msgsPerSec)} msgs/s p50 ${f2(r.p50)} p99 ${f2(r.p99)} ms, ${r.cpuUsPerMsg.toFixed(1)} µs/msg`,
+          );
+          tpRuns.push(r);
+        }
+    if (want('light'))
+      for (const target of TARGETS) {
+        const r = await throughput(target, 2, { warmupMs: 1000, measureMs: P.lightMs });
+        log(`${target} light: p50 ${f2(r.p50)} p99 ${f2(r.p99)} ms`);
+        lightRuns.push(r);
+      }
+  }
+  for (const clients of P.clients)
+    for (const target of TARGETS) {
+      const runs = tpRuns.filter((r) => r.target === target && r.clients === clients);
+      if (runs.length > 0) tpRows.push(best(runs));
+    }
+  for (const target of TARGETS) {
+    const runs = lightRuns.filter((r) => r.target === target);
+    if (runs.length > 0) light.push(best(runs));
+  }
   if (want('idle'))
     for (const n of P.idle)
       for (const target of TARGETS) {
@@ -179,42 +239,18 @@ async function main(): Promise<void> {
     ? await resume(1000, P.resumeReps)
     : { missed: 1000, reps: 0, medianMs: NaN, minMs: NaN, maxMs: NaN };
   log(`resume 1000: median ${res.medianMs.toFixed(0)} ms`);
-  if (want('cold'))
-    for (const target of TARGETS) {
-      const r = await coldStart(target, P.coldReps);
-      log(`${target} cold start: ${r.medianMs.toFixed(0)} ms`);
-      cold.push(r);
-    }
 
   const results: Results = {
     machine: m,
     quick,
-    timing: { ...timing, lightMeasureMs: P.lightMs, idleHoldMs: P.holdMs },
+    timing: { ...timing, lightMeasureMs: P.lightMs, idleHoldMs: P.holdMs, rounds: P.rounds },
     throughput: tpRows,
     light,
     idle: idleRows,
     resume: res,
     coldStart: cold,
   };
-  const dir = join(ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const caption = `${m.date.slice(0, 16)} UTC · commit ${m.commit} · ${m.cpu}, ${m.memGiB} GiB · Node ${m.node}${quick ? ' · quick mode' : ''}`;
-  writeFileSync(join(dir, 'chart.svg'), chart(panels(results), caption, TARGETS));
-
-  if (only) {
-    log('partial run (--only): BENCHMARKS.md left unchanged');
-  } else {
-    const mdPath = join(ROOT, 'BENCHMARKS.md');
-    let md = readFileSync(mdPath, 'utf8');
-    const section = latestSection(results, 'bench/results/chart.svg');
-    md = md.replace(/<!-- bench:latest:start -->[\s\S]*<!-- bench:latest:end -->/, section);
-    md = md.replace(
-      '<!-- bench:history:end -->',
-      `${historyLine(results)}\n<!-- bench:history:end -->`,
-    );
-    writeFileSync(mdPath, md);
-  }
+  writeOutputs(results, !only);
   for (const g of goals(results))
     log(`${g.met ? 'met    ' : 'NOT met'} ${g.name}: ${g.value} (${g.target})`);
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

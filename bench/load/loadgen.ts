@@ -10,6 +10,7 @@
  *   receives them; time from opening the socket to `resumed`.
  * Usage: node --import tsx bench/load/loadgen.ts '<json options>'
  */
+import { newId } from '@causette/shared';
 import { connect, connectPair, openSession, pool, type Client, type Endpoint } from './clients.js';
 
 interface Common extends Endpoint {
@@ -55,13 +56,13 @@ async function throughput(o: ThroughputOptions): Promise<void> {
   let acks = 0;
   let delivered = 0;
   const pairs = await pool(o.clients / 2, 50, (i) => connectPair(o, i));
-  const drive = (c: Client, name: string) => {
-    let n = 0;
+  const drive = (c: Client) => {
     let sentAt = 0;
     const sendNext = () => {
       if (stopped) return;
       sentAt = performance.now();
-      c.send(`${name}-${++n}`, text);
+      // Time-ordered ids, as the SDK generates them (newId() = UUIDv7).
+      c.send(newId(), text);
     };
     c.onAck = () => {
       if (measuring) {
@@ -75,9 +76,9 @@ async function throughput(o: ThroughputOptions): Promise<void> {
     };
     sendNext();
   };
-  pairs.forEach(([a, b], i) => {
-    drive(a, `a${i}`);
-    drive(b, `b${i}`);
+  pairs.forEach(([a, b]) => {
+    drive(a);
+    drive(b);
   });
   await sleep(o.warmupMs);
   emit({ phase: 'measure-start' });

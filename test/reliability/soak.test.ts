@@ -16,7 +16,7 @@ const DURATION_MS = Number(process.env.CAUSETTE_SOAK_MS ?? 24_000);
 const WORKERS = 12;
 const VISITORS = 24;
 /** RSS may move this much between the first and the last quiet sample. */
-const RSS_TOLERANCE_MIB = 24;
+const RSS_TOLERANCE_MIB = 32;
 
 describe('soak: connection churn', () => {
   const { dataDir, creds } = initDataDir();
