@@ -89,7 +89,7 @@ CREATE TABLE `threads` (
 	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `threads_contact` ON `threads` (`contact_id`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `threads_contact` ON `threads` (`contact_id`);--> statement-breakpoint
 CREATE INDEX `threads_app` ON `threads` (`app_id`,`updated_at`);--> statement-breakpoint
 CREATE TABLE `webhook_attempts` (
 	`id` text PRIMARY KEY NOT NULL,

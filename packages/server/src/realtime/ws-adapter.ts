@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL } from '@causette/shared';
 import type { Logger } from '../logger.js';
 import type { Socket } from './socket.js';
@@ -49,6 +49,56 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { headers });
 }
 
+/** The only place a ws socket is touched after its upgrade. */
+interface RawSocket {
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * Wires a socket to its handlers. Kept apart from the upgrade callback so the socket's
+ * listeners do not capture (and keep alive) the upgrade request with its headers and token.
+ */
+function wire(
+  ws: WebSocket,
+  who: { appId: string; contactId: string },
+  opts: WsAdapterOptions,
+): void {
+  // ws writes each frame with its own syscall; corking until the current batch of work is
+  // done (nextTick runs after the microtasks that send a commit's acks and broadcasts) lets
+  // several frames for this socket leave in one write.
+  const raw = (ws as unknown as { _socket: RawSocket })._socket;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
+  const handlers = opts.onOpen(
+    {
+      send: (d) => {
+        if (!corked) {
+          corked = true;
+          raw.cork();
+          process.nextTick(uncork);
+        }
+        ws.send(d);
+      },
+      close: (code, reason) => ws.close(code, reason),
+      terminate: () => ws.terminate(),
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+    },
+    who,
+  );
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) handlers.onBinary();
+    else handlers.onText(data.toString());
+  });
+  ws.on('close', () => handlers.onClosed());
+  ws.on('error', (err) => opts.logger.debug({ err: err.message }, 'socket error'));
+}
+
 /** Attach WebSocket handling to an HTTP server; returns a function that closes the ws server. */
 export function attachWebSockets(server: Server, opts: WsAdapterOptions): () => void {
   const wss = new WebSocketServer({
@@ -74,25 +124,7 @@ export function attachWebSockets(server: Server, opts: WsAdapterOptions): () => 
           writeHttpError(socket, res.status === 200 ? 500 : res.status, await res.text());
           return;
         }
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          const handlers = opts.onOpen(
-            {
-              send: (d) => ws.send(d),
-              close: (code, reason) => ws.close(code, reason),
-              terminate: () => ws.terminate(),
-              get bufferedAmount() {
-                return ws.bufferedAmount;
-              },
-            },
-            who,
-          );
-          ws.on('message', (data, isBinary) => {
-            if (isBinary) handlers.onBinary();
-            else handlers.onText(data.toString());
-          });
-          ws.on('close', () => handlers.onClosed());
-          ws.on('error', (err) => opts.logger.debug({ err: err.message }, 'socket error'));
-        });
+        wss.handleUpgrade(req, socket, head, (ws) => wire(ws, who, opts));
       })
       .catch((err: unknown) => {
         opts.logger.error({ err }, 'upgrade failed');

@@ -3,8 +3,13 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AppendInput, AppendResult } from '../store.js';
+import { decodeResults, type WireResult } from './append-codec.js';
 
-type Waiter = { resolve: (r: AppendResult[]) => void; reject: (e: Error) => void };
+type Waiter = {
+  inputs: AppendInput[];
+  resolve: (r: AppendResult[]) => void;
+  reject: (e: Error) => void;
+};
 
 /**
  * The worker's compiled entry: next to this file in dist, or, when this file runs from its
@@ -29,12 +34,12 @@ export class AppendWorkerClient {
 
   constructor(path: string) {
     this.worker = spawnWorker(path);
-    this.worker.on('message', (m: { id: number; results?: AppendResult[]; error?: string }) => {
+    this.worker.on('message', (m: { id: number; results?: WireResult[]; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       if (this.pending.size === 0) this.worker.unref();
-      if (m.results) p.resolve(m.results);
+      if (m.results) p.resolve(decodeResults(p.inputs, m.results));
       else p.reject(new Error(m.error ?? 'append failed'));
     });
     const die = (e: Error) => {
@@ -53,8 +58,8 @@ export class AppendWorkerClient {
     return new Promise((resolve, reject) => {
       // Unref'd while idle so it never keeps a process alive on its own.
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, inputs });
+      this.pending.set(id, { inputs, resolve, reject });
+      this.worker.postMessage({ id, inputs: JSON.stringify(inputs) });
     });
   }
 

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { prepareAppend } from './append.js';
 import type { AppendInput } from '../store.js';
+import { encodeResults } from './append-codec.js';
 
 const db = new Database((workerData as { path: string }).path);
 db.pragma('journal_mode = WAL');
@@ -15,14 +16,15 @@ db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 const append = prepareAppend(db);
 
-parentPort!.on('message', (msg: { id: number; inputs: AppendInput[] } | { close: true }) => {
+parentPort!.on('message', (msg: { id: number; inputs: string } | { close: true }) => {
   if ('close' in msg) {
     db.close();
     parentPort!.postMessage({ closed: true });
     return;
   }
   try {
-    parentPort!.postMessage({ id: msg.id, results: append.run(msg.inputs) });
+    const inputs = JSON.parse(msg.inputs) as AppendInput[];
+    parentPort!.postMessage({ id: msg.id, results: encodeResults(append.run(inputs)) });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: (e as Error).message });
   }

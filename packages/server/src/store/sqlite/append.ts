@@ -4,7 +4,8 @@
  * resend returns the stored original instead of inserting a duplicate.
  */
 import type Database from 'better-sqlite3';
-import { newId, type Message } from '@causette/shared';
+import type { Message } from '@causette/shared';
+import { fastId } from './fast-id.js';
 import type { AppendInput, AppendResult } from '../store.js';
 import { toMessage } from './rows.js';
 import type { messages } from './schema.js';
@@ -80,7 +81,7 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
       updatedAt: new Date(ts).toISOString(),
     };
     const payload = { thread, changes: { status: { from, to: 'open' } } };
-    event.run(newId(ts), appId, 'thread.updated', JSON.stringify(payload), ts);
+    event.run(fastId(ts), appId, 'thread.updated', JSON.stringify(payload), ts);
   };
 
   const tx = sqlite.transaction((inputs: AppendInput[]): AppendResult[] => {
@@ -111,7 +112,7 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
       }
       seq += 1;
       lastSeq.set(m.threadId, seq);
-      const id = newId(m.ts);
+      const id = fastId(m.ts);
       const metadata = m.metadata === undefined ? null : JSON.stringify(m.metadata);
       insert.run(
         id,
@@ -142,7 +143,7 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
       };
       if (m.metadata !== undefined) message.metadata = m.metadata;
       const payload = m.contactId === undefined ? { message } : { message, contactId: m.contactId };
-      event.run(newId(m.ts), m.appId, 'message.created', JSON.stringify(payload), m.ts);
+      event.run(fastId(m.ts), m.appId, 'message.created', JSON.stringify(payload), m.ts);
       out.push({ ok: true, message, duplicate: false });
     }
     for (const [threadId, b] of bumps) {
