@@ -68,8 +68,16 @@ export function advance(t: ThreadModel): boolean {
   return t.maxSeq > t.cursor;
 }
 
-/** Stored messages in seq order, then this client's unsent ones (in send order). */
-export const viewOf = (t: ThreadModel, unsent: Iterable<LocalMessage>): LocalMessage[] =>
-  (t.view ??= [...t.bySeq.values()]
-    .sort((a, b) => a.seq! - b.seq!)
-    .concat([...unsent].filter((m) => m.threadId === t.id)));
+/**
+ * Stored messages in seq order, then this client's unsent ones (in send order). An outbox
+ * entry already stored (another tab sent it; its removal from shared storage is not written
+ * yet) is shown once, as stored.
+ */
+export const viewOf = (t: ThreadModel, unsent: Iterable<LocalMessage>): LocalMessage[] => {
+  if (t.view) return t.view;
+  const stored = [...t.bySeq.values()].sort((a, b) => a.seq! - b.seq!);
+  const ids = new Set(stored.map((m) => m.clientId));
+  return (t.view = stored.concat(
+    [...unsent].filter((m) => m.threadId === t.id && !ids.has(m.clientId)),
+  ));
+};
