@@ -1,7 +1,7 @@
 /** Posting a message, whoever sends it: group-committed, then fanned out on the bus. */
 import type { Author, Metadata } from '@causette/shared';
 import type { Bus } from './bus/bus.js';
-import type { AppendResult } from './store/store.js';
+import type { AppendResult, Store } from './store/store.js';
 import type { MessageWriter } from './realtime/message-writer.js';
 
 export interface PostInput {
@@ -20,6 +20,7 @@ export class Messaging {
   constructor(
     private readonly writer: MessageWriter,
     private readonly bus: Bus,
+    private readonly store: Store,
   ) {}
 
   async post(p: PostInput): Promise<AppendResult> {
@@ -42,6 +43,12 @@ export class Messaging {
         message: r.message,
         ...(p.originId === undefined ? {} : { originId: p.originId }),
       });
+      // The visitor's other tabs (and any live view) learn that the thread is open again.
+      if (r.reopened) {
+        const thread = await this.store.threadView(p.appId, p.threadId);
+        if (thread)
+          this.bus.publish({ type: 'thread', appId: p.appId, contactId: p.contactId, thread });
+      }
     }
     return r;
   }

@@ -97,7 +97,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const signer = await sessionKeys(store);
   const credentials = await bootstrapDefaultApp(store, config.allowedOrigins);
   const writer = new MessageWriter(store);
-  const messaging = new Messaging(writer, bus);
+  const messaging = new Messaging(writer, bus, store);
   const hub = new Hub(bus, config.heartbeatMs);
   const dispatcher = new Dispatcher({
     store,

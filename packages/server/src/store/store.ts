@@ -62,7 +62,13 @@ export interface AppendInput {
 }
 
 export type AppendResult =
-  | { ok: true; message: Message; duplicate: boolean }
+  | {
+      ok: true;
+      message: Message;
+      duplicate: boolean;
+      /** This message (a visitor's) reopened a closed or snoozed thread. */
+      reopened?: true;
+    }
   | { ok: false; code: 'not_found'; message: string };
 
 export interface HistoryPage {

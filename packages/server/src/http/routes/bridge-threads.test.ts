@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestClient } from '../../testing/ws-test-client.js';
+import { TestClient, openSession } from '../../testing/ws-test-client.js';
 import { api, serverFixture, type Fixture } from '../../test-support/fixtures.js';
 import { startReceiver, type Receiver } from '../../test-support/receiver.js';
 
@@ -125,6 +125,25 @@ describe('PATCH /v1/threads/{id}, close and reopen', () => {
     const back = await c.next('thread', (f) => f.thread.id === t.id);
     expect(back.thread.status).toBe('open');
     c.close();
+  });
+
+  it("a visitor's message reopens a closed thread, and their other tabs see it live", async () => {
+    const { token } = await openSession(s.url, { appId: s.appId });
+    const tab1 = await TestClient.connect(s.url, s.appId, { token });
+    const tab2 = await TestClient.connect(s.url, s.appId, { token });
+    const t = await tab1.openThread();
+    await api(s, s.apiKey, 'POST', `/v1/threads/${t.id}/close`);
+    await tab2.next('thread', (f) => f.thread.id === t.id && f.thread.status === 'closed');
+    tab2.take('thread'); // the 'open' broadcast of the thread's creation
+    await tab1.sendMessage(t.id, 'reopen-1', 'One more question');
+    const back = await tab2.next(
+      'thread',
+      (f) => f.thread.id === t.id && f.thread.status === 'open',
+    );
+    expect(back.thread.lastSeq).toBe(1);
+    expect((await api(s, s.apiKey, 'GET', `/v1/threads/${t.id}`)).json.status).toBe('open');
+    tab1.close();
+    tab2.close();
   });
 
   it('updates assignee and tags, and emits thread.updated with what changed', async () => {

@@ -6,13 +6,17 @@
 import type { Message } from '@causette/shared';
 import type { AppendInput, AppendResult } from '../store.js';
 
-/** 0 = stored now [0, id, seq]; 1 = duplicate [1, original]; 2 = thread not found [2]. */
-export type WireResult = [0, string, number] | [1, Message] | [2];
+/**
+ * 0 = stored now [0, id, seq] (plus 1 when it reopened its thread); 1 = duplicate
+ * [1, original]; 2 = thread not found [2].
+ */
+export type WireResult = [0, string, number] | [0, string, number, 1] | [1, Message] | [2];
 
 export function encodeResults(results: AppendResult[]): WireResult[] {
   return results.map((r): WireResult => {
     if (!r.ok) return [2];
-    return r.duplicate ? [1, r.message] : [0, r.message.id, r.message.seq];
+    if (r.duplicate) return [1, r.message];
+    return r.reopened ? [0, r.message.id, r.message.seq, 1] : [0, r.message.id, r.message.seq];
   });
 }
 
@@ -31,6 +35,8 @@ export function decodeResults(inputs: AppendInput[], wire: WireResult[]): Append
       ts: m.ts,
     };
     if (m.metadata !== undefined) message.metadata = m.metadata;
-    return { ok: true, message, duplicate: false };
+    return w.length === 4
+      ? { ok: true, message, duplicate: false, reopened: true }
+      : { ok: true, message, duplicate: false };
   });
 }

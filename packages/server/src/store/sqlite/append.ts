@@ -149,8 +149,11 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
     for (const [threadId, b] of bumps) {
       bump.run(b.seq, b.ts, b.visitor ? 'visitor' : 'other', threadId);
       const was = before.get(threadId);
-      if (b.visitor && was && was.status !== 'open')
+      if (b.visitor && was && was.status !== 'open') {
         reopened(was.appId, threadId, was.status, b.seq, b.ts);
+        const last = out.findLast((r) => r.ok && !r.duplicate && r.message.threadId === threadId);
+        if (last?.ok) last.reopened = true;
+      }
     }
     return out;
   });
