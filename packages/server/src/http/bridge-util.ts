@@ -1,7 +1,7 @@
 /** Helpers shared by the bridge routes: path params, cursors, optional bodies, ISO times. */
 import type { Context } from 'hono';
 import type * as v from 'valibot';
-import { ErrorCode, check, type ParseResult } from '@causette/shared';
+import { check, type ParseResult } from '@causette/shared';
 import { readBody } from './errors.js';
 
 /** A path parameter (always present on a matched route). */
@@ -32,11 +32,23 @@ export function decodeCursor(cursor: string): { time: number; id: string } | nul
   return null;
 }
 
-export const badCursor = {
-  ok: false,
-  code: ErrorCode.ValidationFailed,
-  message: 'cursor: invalid cursor',
-} as const;
+/**
+ * One keyset page from `limit + 1` rows: the first `limit` as resources, and the cursor of
+ * the last one when another row exists.
+ */
+export function keysetPage<R extends { id: string }, O>(
+  rows: R[],
+  limit: number,
+  resource: (r: R) => O,
+  timeOf: (r: R) => number,
+): { data: O[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map(resource),
+    nextCursor: rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null,
+  };
+}
 
 /** Like readBody, but an empty body counts as `{}` (POST actions with optional options). */
 export async function readOptionalBody<T>(

@@ -13,7 +13,7 @@ import {
 } from '@causette/shared';
 import type { AppEnv, Services } from '../env.js';
 import { jsonError, readBody, readQuery, statusOf } from '../errors.js';
-import { decodeCursor, encodeCursor, param } from '../bridge-util.js';
+import { decodeCursor, keysetPage, param } from '../bridge-util.js';
 import { contactResource, threadResource } from '../resources.js';
 import { mount, op } from '../openapi/spec.js';
 import type { ContactFilter, ContactPatch } from '../../store/store.js';
@@ -71,12 +71,7 @@ export function bridgeContactRoutes(s: Services) {
       f.after = { createdAt: cur.time, id: cur.id };
     }
     const rows = await s.store.listContacts(c.var.appId, f);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return c.json({
-      data: page.map(contactResource),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-    });
+    return c.json(keysetPage(rows, limit, contactResource, (r) => r.createdAt));
   });
 
   mount(r, s, contactSpecs.get, async (c) => {

@@ -20,7 +20,7 @@ import {
 import type * as v from 'valibot';
 import type { AppEnv, Services } from '../env.js';
 import { jsonError, readBody, readQuery, statusOf } from '../errors.js';
-import { decodeCursor, encodeCursor, param } from '../bridge-util.js';
+import { decodeCursor, keysetPage, param } from '../bridge-util.js';
 import { threadResource } from '../resources.js';
 import { mount, op } from '../openapi/spec.js';
 import type { ThreadFilter, ThreadPatch } from '../../store/store.js';
@@ -118,12 +118,7 @@ export function bridgeThreadRoutes(s: Services) {
       f.after = { updatedAt: cur.time, id: cur.id };
     }
     const rows = await s.store.listThreads(c.var.appId, f);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return c.json({
-      data: page.map(threadResource),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.updatedAt, last.id) : null,
-    });
+    return c.json(keysetPage(rows, limit, threadResource, (r) => r.updatedAt));
   });
 
   mount(r, s, threadSpecs.get, async (c) => {

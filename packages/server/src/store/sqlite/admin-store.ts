@@ -15,9 +15,10 @@ import type {
   ThreadRecord,
 } from '../store.js';
 import type { Db } from './open.js';
-import { apiKeys, apps, contacts, messages, readCursors, threads } from './schema.js';
-import { toApp, toContact, toMessage, toThread } from './rows.js';
+import { apiKeys, apps, contacts, threads } from './schema.js';
+import { toApp, toContact, toThread } from './rows.js';
 import { writeOutboxRow } from './outbox.js';
+import { threadFacts } from './thread-facts.js';
 
 /** Escape LIKE wildcards so a search for `50%` finds "50%", not everything. */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -113,20 +114,7 @@ export class SqliteAdminStore implements AdminStore {
   }
 
   private admin(t: ThreadRecord): AdminThread {
-    const cursors = this.db.select().from(readCursors).where(eq(readCursors.threadId, t.id)).all();
-    const last = this.db
-      .select()
-      .from(messages)
-      .where(eq(messages.threadId, t.id))
-      .orderBy(desc(messages.seq))
-      .limit(1)
-      .get();
-    return {
-      ...t,
-      visitorReadSeq: cursors.find((c) => c.reader === 'visitor')?.seq ?? 0,
-      agentReadSeq: cursors.find((c) => c.reader === 'agent')?.seq ?? 0,
-      lastMessage: last ? toMessage(last) : null,
-    };
+    return { ...t, ...threadFacts(this.db, t.id) };
   }
 
   async updateThread(

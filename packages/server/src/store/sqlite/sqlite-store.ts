@@ -19,6 +19,7 @@ import type {
 } from '../store.js';
 import { openDatabase, type Db } from './open.js';
 import { writeOutboxRow } from './outbox.js';
+import { threadFacts } from './thread-facts.js';
 import { apiKeys, apps, messages, meta, readCursors, threads } from './schema.js';
 import { toApp, toMessage, toThread } from './rows.js';
 import { prepareAppend, type AppendStatements } from './append.js';
@@ -224,16 +225,7 @@ export class SqliteStore implements Store {
   }
 
   private view(t: ThreadRecord): Thread {
-    const cursors = this.db.select().from(readCursors).where(eq(readCursors.threadId, t.id)).all();
-    const visitorReadSeq = cursors.find((c) => c.reader === 'visitor')?.seq ?? 0;
-    const agentReadSeq = cursors.find((c) => c.reader === 'agent')?.seq ?? 0;
-    const last = this.db
-      .select()
-      .from(messages)
-      .where(eq(messages.threadId, t.id))
-      .orderBy(desc(messages.seq))
-      .limit(1)
-      .get();
+    const { visitorReadSeq, agentReadSeq, lastMessage } = threadFacts(this.db, t.id);
     const unread =
       this.db
         .select({ n: sql<number>`count(*)` })
@@ -253,7 +245,7 @@ export class SqliteStore implements Store {
       visitorReadSeq,
       agentReadSeq,
       unread,
-      lastMessage: last ? toMessage(last) : null,
+      lastMessage,
       createdAt: t.createdAt,
       updatedAt: t.updatedAt,
     };
