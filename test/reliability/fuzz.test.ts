@@ -6,13 +6,12 @@
  * or close the socket with a documented code; it must stay up, its stored messages must not
  * change, and its memory must stay bounded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CLIENT_FRAME_TYPES,
@@ -26,7 +25,7 @@ import {
   type ServerFrame,
 } from '@causette/shared';
 import { TestClient, openSession } from '@causette/server/testing';
-import { ServerProcess, freePort, initDataDir } from '../support/server-process.js';
+import { UNLIMITED, useServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { historyChecksum, rssBytes } from './support.js';
 
 const CODES = new Set<string>(Object.values(ErrorCode));
@@ -239,7 +238,8 @@ const anyJson = fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null');
 // ---- Setup --------------------------------------------------------------------------------
 
 describe('protocol fuzzing on a live server', () => {
-  const { dataDir, creds } = initDataDir();
+  const processes = useServerProcesses();
+  const { dataDir, creds } = processes;
   let server: ServerProcess;
   const threadIds: string[] = [];
   let fuzzToken = '';
@@ -262,12 +262,7 @@ describe('protocol fuzzing on a live server', () => {
   const pid = () => server.child!.pid!;
 
   beforeAll(async () => {
-    server = new ServerProcess(dataDir, await freePort(), [
-      '--rate-limit',
-      '100000',
-      '--sessions-per-minute',
-      '100000',
-    ]);
+    server = await processes.create(UNLIMITED);
     await server.start();
     // Some history to protect: two visitors with a thread each, a few messages.
     for (let v = 0; v < 2; v++) {
@@ -289,11 +284,6 @@ describe('protocol fuzzing on a live server', () => {
       rest: await historyChecksum(server.url, creds.apiKey, threadIds),
       rss: rssBytes(pid()),
     };
-  });
-
-  afterAll(async () => {
-    await server?.kill();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const checkAnswer = (

@@ -10,10 +10,9 @@
  *   exactly one ack.
  * The schedule is seeded (`CAUSETTE_SEED`); timings still vary with the machine.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { TestClient, openSession } from '@causette/server/testing';
-import { ServerProcess, freePort, initDataDir } from '../support/server-process.js';
+import { UNLIMITED, useServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { JepsenClient } from './jepsen-client.js';
 import { rng, sleep, threadHistory } from './support.js';
 
@@ -22,21 +21,13 @@ const TABS_PER_THREAD = 2;
 const KILLS = 4;
 
 describe('Jepsen-style checker: random reconnects and SIGKILLs', () => {
-  const { dataDir, creds } = initDataDir();
+  const processes = useServerProcesses();
+  const { creds } = processes;
   let server: ServerProcess | undefined;
-  afterAll(async () => {
-    await server?.kill();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it('gives every tab the same history as the server, with every ack kept exactly once', async () => {
     const r = rng();
-    server = new ServerProcess(dataDir, await freePort(), [
-      '--rate-limit',
-      '100000',
-      '--sessions-per-minute',
-      '100000',
-    ]);
+    server = await processes.create(UNLIMITED);
     await server.start();
     const s = server;
 

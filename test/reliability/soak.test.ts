@@ -6,10 +6,9 @@
  * follows live memory instead of lazy heap growth, and a leak ends in an out-of-memory crash.
  * Short by default; `CAUSETTE_SOAK_MS=600000` for ten minutes.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { TestClient, openSession } from '@causette/server/testing';
-import { ServerProcess, freePort, initDataDir } from '../support/server-process.js';
+import { UNLIMITED, useServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { fdCount, rng, rssBytes, sleep } from './support.js';
 
 const DURATION_MS = Number(process.env.CAUSETTE_SOAK_MS ?? 24_000);
@@ -19,23 +18,15 @@ const VISITORS = 24;
 const RSS_TOLERANCE_MIB = 32;
 
 describe('soak: connection churn', () => {
-  const { dataDir, creds } = initDataDir();
+  const processes = useServerProcesses();
+  const { creds } = processes;
   let server: ServerProcess | undefined;
-  afterAll(async () => {
-    await server?.kill();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it(
     'keeps the server memory and descriptor count flat while connections churn',
     async () => {
       const r = rng();
-      server = new ServerProcess(dataDir, await freePort(), [
-        '--rate-limit',
-        '100000',
-        '--sessions-per-minute',
-        '100000',
-      ]);
+      server = await processes.create(UNLIMITED);
       const saved = process.env.NODE_OPTIONS;
       process.env.NODE_OPTIONS = '--max-old-space-size=96';
       try {

@@ -3,12 +3,11 @@
  * Afterwards every acknowledged message is stored exactly once with the acked id and seq,
  * seqs are contiguous per thread, and resending unacknowledged messages never duplicates.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestClient, openSession } from '@causette/server/testing';
-import { ServerProcess, freePort, initDataDir } from '../support/server-process.js';
+import { useServerProcesses, type ServerProcess } from '../support/server-process.js';
 
 interface Ack {
   id: string;
@@ -80,15 +79,12 @@ class Sender {
 }
 
 describe('crash recovery', () => {
-  const { dataDir, creds } = initDataDir();
+  const processes = useServerProcesses();
+  const { dataDir, creds } = processes;
   let server: ServerProcess;
-  afterAll(async () => {
-    await server?.kill();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it('keeps every acknowledged message exactly once across SIGKILLs', async () => {
-    server = new ServerProcess(dataDir, await freePort());
+    server = await processes.create();
     await server.start();
     const senders = Array.from({ length: 6 }, (_, i) => new Sender(`s${i}`));
     for (const s of senders) {

@@ -1,6 +1,7 @@
 /** Runs the built `causette` CLI as a child process (real process, real port) for crash tests. */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,4 +98,33 @@ export class ServerProcess {
     c.kill('SIGTERM');
     return exited;
   }
+}
+
+/** The flags the load-heavy tests run with: no per-socket or per-IP limit in the way. */
+export const UNLIMITED = ['--rate-limit', '100000', '--sessions-per-minute', '100000'];
+
+/**
+ * An initialised data folder for this test file, and the server processes made on it; all are
+ * killed and the folder removed after the file's tests.
+ */
+export function useServerProcesses(): {
+  dataDir: string;
+  creds: Credentials;
+  create(extraArgs?: string[]): Promise<ServerProcess>;
+} {
+  const { dataDir, creds } = initDataDir();
+  const made: ServerProcess[] = [];
+  afterAll(async () => {
+    for (const s of made) await s.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return {
+    dataDir,
+    creds,
+    async create(extraArgs = []) {
+      const s = new ServerProcess(dataDir, await freePort(), extraArgs);
+      made.push(s);
+      return s;
+    },
+  };
 }
