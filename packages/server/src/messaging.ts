@@ -26,7 +26,6 @@ export class Messaging {
   async post(p: PostInput): Promise<AppendResult> {
     const input = {
       appId: p.appId,
-      contactId: p.contactId,
       threadId: p.threadId,
       clientId: p.clientId,
       author: p.author,

@@ -48,8 +48,7 @@ export class MessageWriter {
     } catch (e) {
       error = e;
     }
-    // Hand the next batch to the store before acking this one: the disk works on batch n+1
-    // while this thread sends the acks and broadcasts of batch n.
+    // Start the batch that gathered meanwhile before acking this one.
     this.committing = null;
     if (this.batch.length > 0) this.flush();
     if (!results) {

@@ -51,8 +51,6 @@ export interface ThreadRecord {
 export interface AppendInput {
   appId: string;
   threadId: string;
-  /** The thread's contact, carried into the `message.created` event for webhook receivers. */
-  contactId?: string;
   /** Idempotency key: a second append with the same (thread, clientId) returns the first. */
   clientId: string | null;
   author: Author;

@@ -246,6 +246,50 @@ describe('delivery log, dead letters and replay', () => {
     c.close();
   });
 
+  it('replays message.created of messages stored before the endpoint existed, once each, with the message id as webhook-id', async () => {
+    const c = await TestClient.connect(s.url, s.appId);
+    const since = new Date().toISOString();
+    const t = await c.openThread();
+    const a = await c.sendMessage(t.id, 'v-1', 'first');
+    const b = await c.sendMessage(t.id, 'v-2', 'second');
+    const ep = await endpoint({ events: ['message.created'] });
+    // A live message after the endpoint exists arrives by itself; the older ones do not.
+    const live = await c.sendMessage(t.id, 'v-3', 'third');
+    const [first] = await rx.waitFor(1);
+    expect(first!.headers['webhook-id']).toBe(live.id);
+    expect(first!.json.data).toMatchObject({
+      message: { id: live.id, seq: 3, text: 'third' },
+      contactId: c.welcome!.contactId,
+    });
+
+    // (Once its attempt is recorded: a replay of a delivery still in flight is not re-sent.)
+    await until(
+      () => call('GET', `/v1/webhooks/endpoints/${ep.id}/deliveries?status=succeeded`),
+      (x) => x.json.data.length === 1,
+    );
+    const r = await call('POST', `/v1/webhooks/endpoints/${ep.id}/replay`, { since });
+    expect(r.json.queued).toBe(3);
+    const got = await rx.waitFor(4);
+    expect(
+      got
+        .slice(1)
+        .map((x) => x.headers['webhook-id'])
+        .sort(),
+    ).toEqual([a.id, b.id, live.id].sort());
+    const byId = await call('POST', `/v1/webhooks/endpoints/${ep.id}/replay`, { eventId: a.id });
+    expect(byId.json.queued).toBe(1);
+    await rx.waitFor(5);
+    expect(rx.received[4]!.json.data.message).toMatchObject({ id: a.id, text: 'first' });
+    // Materialised events are not fanned out a second time.
+    await new Promise((res) => setTimeout(res, 150));
+    expect(rx.received).toHaveLength(5);
+    const unknown = await call('POST', `/v1/webhooks/endpoints/${ep.id}/replay`, {
+      eventId: 'no-such-event',
+    });
+    expect(unknown.status).toBe(404);
+    c.close();
+  });
+
   it.each([
     ['no selection', {}],
     ['a bad time', { since: 'yesterday' }],

@@ -37,6 +37,36 @@ export function toMessage(r: typeof messages.$inferSelect): Message {
   return m;
 }
 
+/** A `messages` row as better-sqlite3 returns it from raw SQL (snake_case columns). */
+export interface RawRow {
+  id: string;
+  thread_id: string;
+  seq: number;
+  client_id: string | null;
+  author_kind: (typeof messages.$inferSelect)['authorKind'];
+  author_id: string | null;
+  author_name: string | null;
+  author_avatar: string | null;
+  text: string;
+  metadata: string | null;
+  created_at: number;
+}
+
+export const fromRaw = (r: RawRow): Message =>
+  toMessage({
+    id: r.id,
+    threadId: r.thread_id,
+    seq: r.seq,
+    clientId: r.client_id,
+    authorKind: r.author_kind,
+    authorId: r.author_id,
+    authorName: r.author_name,
+    authorAvatar: r.author_avatar,
+    text: r.text,
+    metadata: r.metadata,
+    createdAt: r.created_at,
+  });
+
 export function toApp(r: typeof apps.$inferSelect): AppRecord {
   return {
     id: r.id,

@@ -23,7 +23,6 @@ import { threadFacts } from './thread-facts.js';
 import { apiKeys, apps, messages, meta, readCursors, threads } from './schema.js';
 import { toApp, toMessage, toThread } from './rows.js';
 import { prepareAppend, type AppendStatements } from './append.js';
-import { AppendWorkerClient } from './append-client.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { SqliteWebhookStore } from './webhooks-store.js';
 import { SqliteContactStore } from './contacts-store.js';
@@ -40,17 +39,13 @@ export class SqliteStore implements Store {
   readonly epoch: string;
   readonly sqlite: Database.Database;
   private readonly db: Db;
-  private readonly append: AppendStatements | AppendWorkerClient;
+  private readonly append: AppendStatements;
   private readonly admin: SqliteAdminStore;
   private readonly hooks: SqliteWebhookStore;
   private readonly contactStore: SqliteContactStore;
 
-  /**
-   * @param path database file, or `:memory:`
-   * @param opts.appendInWorker commit message batches on a worker thread (default for files),
-   *   so the main event loop is not blocked while the disk syncs
-   */
-  constructor(path: string, opts: { appendInWorker?: boolean } = {}) {
+  /** @param path database file, or `:memory:` */
+  constructor(path: string) {
     const { sqlite, db } = openDatabase(path);
     this.sqlite = sqlite;
     this.db = db;
@@ -60,9 +55,7 @@ export class SqliteStore implements Store {
       this.epoch = newId();
       db.insert(meta).values({ key: 'epoch', value: this.epoch }).run();
     }
-    const inWorker =
-      (opts.appendInWorker ?? true) && path !== ':memory:' && !path.startsWith('file::memory');
-    this.append = inWorker ? new AppendWorkerClient(path) : prepareAppend(sqlite);
+    this.append = prepareAppend(sqlite);
     this.admin = new SqliteAdminStore(db, sqlite);
     this.hooks = new SqliteWebhookStore(db, sqlite);
     this.contactStore = new SqliteContactStore(db, sqlite);
@@ -325,7 +318,6 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.append instanceof AppendWorkerClient) await this.append.close();
     if (this.sqlite.open) this.sqlite.close();
   }
 }

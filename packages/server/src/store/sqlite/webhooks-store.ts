@@ -29,6 +29,7 @@ import {
   type DeliveryRaw,
   type EndpointRow,
 } from './webhooks-rows.js';
+import { MESSAGE_CREATED, prepareMessageEvents } from './message-events.js';
 
 function prepareWebhookStatements(s: Database.Database) {
   return {
@@ -82,7 +83,7 @@ function prepareWebhookStatements(s: Database.Database) {
     ),
     eventsInRange: s.prepare<[string, number, number, number], { id: string; type: string }>(
       `SELECT id, type FROM outbox WHERE app_id = ? AND created_at >= ? AND created_at < ?
-          ORDER BY created_at, rowid LIMIT ?`,
+          AND type <> '${MESSAGE_CREATED}' ORDER BY created_at, rowid LIMIT ?`,
     ),
     eventById: s.prepare<[string, string], { id: string; type: string }>(
       'SELECT id, type FROM outbox WHERE id = ? AND app_id = ?',
@@ -96,12 +97,14 @@ type WebhookStatements = ReturnType<typeof prepareWebhookStatements>;
 
 export class SqliteWebhookStore implements WebhookStore {
   private readonly q: WebhookStatements;
+  private readonly messageEvents: ReturnType<typeof prepareMessageEvents>;
 
   constructor(
     private readonly db: Db,
     private readonly sqlite: Database.Database,
   ) {
     this.q = prepareWebhookStatements(sqlite);
+    this.messageEvents = prepareMessageEvents(sqlite);
   }
 
   async createEndpoint(e: EndpointRecord): Promise<void> {
@@ -182,19 +185,38 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   private fanOutBatch(now: number, limit: number): number {
-    const events = this.q.unfanned.all(this.fanoutCursor(), limit);
-    const byApp = new Map<string, EndpointRow[]>();
-    for (const ev of events) {
-      let eps = byApp.get(ev.app_id);
-      if (!eps) byApp.set(ev.app_id, (eps = this.q.enabledEndpoints.all(ev.app_id)));
-      for (const ep of eps) {
-        if (!subscribes(parseJson<string[]>(ep.events, []), ev.type)) continue;
-        this.q.insertDelivery.run(newId(now), ev.app_id, ep.id, ev.id, now, now, now);
+    const byApp = new Map<string, string[][]>();
+    /** The endpoints of `appId` that want events of `type`. */
+    const wanting = (appId: string, type: string): string[] => {
+      let eps = byApp.get(appId);
+      if (!eps) {
+        const rows = this.q.enabledEndpoints.all(appId);
+        byApp.set(appId, (eps = rows.map((e) => [e.id, ...parseJson<string[]>(e.events, [])])));
       }
+      return eps.filter(([, ...events]) => subscribes(events, type)).map(([id]) => id!);
+    };
+    const deliver = (appId: string, eventId: string, endpointIds: string[]) => {
+      for (const ep of endpointIds)
+        this.q.insertDelivery.run(newId(now), appId, ep, eventId, now, now, now);
+    };
+
+    const events = this.q.unfanned.all(this.fanoutCursor(), limit);
+    for (const ev of events) {
+      // Rows written by the message fan-out below (or a replay) already have their deliveries.
+      if (ev.type === MESSAGE_CREATED) continue;
+      deliver(ev.app_id, ev.id, wanting(ev.app_id, ev.type));
     }
     const last = events[events.length - 1];
     if (last) this.q.setCursor.run(String(last.rid));
-    return events.length;
+
+    const messages = this.messageEvents.unfanned(limit);
+    for (const m of messages) {
+      const eps = wanting(m.appId, MESSAGE_CREATED);
+      if (eps.length > 0) deliver(m.appId, this.messageEvents.materialise(m.row).id, eps);
+    }
+    const lastMessage = messages[messages.length - 1];
+    if (lastMessage) this.messageEvents.setCursor(lastMessage.rid);
+    return events.length + messages.length;
   }
 
   /**
@@ -202,9 +224,10 @@ export class SqliteWebhookStore implements WebhookStore {
    * the endpoints enabled until now, so the new one starts with events from now on.
    */
   private settlePending(now: number): void {
-    if (this.q.anyEnabled.get() === undefined)
+    if (this.q.anyEnabled.get() === undefined) {
       this.q.setCursor.run(String(this.q.maxRowid.get()?.m ?? 0));
-    else while (this.fanOutBatch(now, 500) > 0);
+      this.messageEvents.skipAll();
+    } else while (this.fanOutBatch(now, 500) > 0);
   }
 
   async claimDue(
@@ -373,16 +396,33 @@ export class SqliteWebhookStore implements WebhookStore {
         if (!ep) return 0;
         const events =
           'eventId' in sel
-            ? this.q.eventById.all(sel.eventId, appId)
-            : this.q.eventsInRange
-                .all(appId, sel.since, sel.until, MAX_REPLAY)
-                .filter((e) => subscribes(parseJson<string[]>(ep.events, []), e.type));
+            ? this.eventById(appId, sel.eventId)
+            : this.eventsInRange(appId, sel.since, sel.until).filter((e) =>
+                subscribes(parseJson<string[]>(ep.events, []), e.type),
+              );
         for (const ev of events) {
           this.q.insertDelivery.run(newId(now), appId, endpointId, ev.id, now, now, now);
         }
         return events.length;
       })
       .immediate();
+  }
+
+  /** An outbox event, or the `message.created` event of the message with that id. */
+  private eventById(appId: string, id: string): { id: string; type: string }[] {
+    const stored = this.q.eventById.all(id, appId);
+    if (stored.length > 0) return stored;
+    const m = this.messageEvents.byId(appId, id);
+    return m ? [{ id: m.id, type: MESSAGE_CREATED }] : [];
+  }
+
+  /** Outbox events and `message.created` events of [since, until), up to MAX_REPLAY. */
+  private eventsInRange(appId: string, since: number, until: number) {
+    const stored = this.q.eventsInRange.all(appId, since, until, MAX_REPLAY);
+    const messages = this.messageEvents
+      .inRange(appId, since, until, MAX_REPLAY - stored.length)
+      .map((m) => ({ id: m.id, type: MESSAGE_CREATED }));
+    return [...stored, ...messages];
   }
 
   async createTestEvent(
