@@ -19,6 +19,7 @@ import { apiKeys, apps, contacts, threads } from './schema.js';
 import { toApp, toContact, toThread } from './rows.js';
 import { writeOutboxRow } from './outbox.js';
 import { threadFacts } from './thread-facts.js';
+import type { SeqIndex } from './seq-index.js';
 
 /** Escape LIKE wildcards so a search for `50%` finds "50%", not everything. */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -30,6 +31,7 @@ export class SqliteAdminStore implements AdminStore {
   constructor(
     private readonly db: Db,
     private readonly sqlite: Database.Database,
+    private readonly seqIndex: SeqIndex,
   ) {}
 
   async updateApp(appId: string, patch: AppPatch): Promise<AppRecord | null> {
@@ -114,7 +116,7 @@ export class SqliteAdminStore implements AdminStore {
   }
 
   private admin(t: ThreadRecord): AdminThread {
-    return { ...t, ...threadFacts(this.db, t.id) };
+    return { ...t, ...threadFacts(this.db, this.seqIndex, t.id) };
   }
 
   async updateThread(

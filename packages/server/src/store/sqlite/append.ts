@@ -9,21 +9,24 @@ import type { Message } from '@causette/shared';
 import { fastId } from './fast-id.js';
 import type { AppendInput, AppendResult } from '../store.js';
 import { fromRaw, type RawRow } from './rows.js';
+import type { SeqIndex } from './seq-index.js';
 
 export interface AppendStatements {
   run(inputs: AppendInput[]): AppendResult[];
 }
 
-export function prepareAppend(sqlite: Database.Database): AppendStatements {
+export function prepareAppend(sqlite: Database.Database, seqIndex: SeqIndex): AppendStatements {
   const getThread = sqlite.prepare<[string, string], { last_seq: number; status: string }>(
     'SELECT last_seq, status FROM threads WHERE id = ? AND app_id = ?',
   );
   const findByClient = sqlite.prepare<[string, string], RawRow>(
     'SELECT * FROM messages WHERE thread_id = ? AND client_id = ?',
   );
+  // The UNIQUE (client_id, thread_id) check is the duplicate test: no lookup before each insert.
   const insert = sqlite.prepare(
     `INSERT INTO messages (id, thread_id, seq, client_id, author_kind, author_id, author_name,
-       author_avatar, text, metadata, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+       author_avatar, text, metadata, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+       ON CONFLICT (client_id, thread_id) DO NOTHING`,
   );
   const bump = sqlite.prepare(
     "UPDATE threads SET last_seq = ?, updated_at = ?, status = CASE WHEN ? = 'visitor' THEN 'open' ELSE status END WHERE id = ?",
@@ -60,6 +63,7 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
     // One UPDATE per thread per batch, not per message: fewer pages written per commit.
     const bumps = new Map<string, { seq: number; ts: number; visitor: boolean }>();
     const out: AppendResult[] = [];
+    let lastRowid = 0;
     for (const m of inputs) {
       let seq = lastSeq.get(m.threadId);
       if (seq === undefined) {
@@ -71,22 +75,12 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
         seq = t.last_seq;
         before.set(m.threadId, { status: t.status, appId: m.appId });
       }
-      if (m.clientId !== null) {
-        const dup = findByClient.get(m.threadId, m.clientId);
-        if (dup) {
-          lastSeq.set(m.threadId, seq);
-          out.push({ ok: true, message: fromRaw(dup), duplicate: true });
-          continue;
-        }
-      }
-      seq += 1;
-      lastSeq.set(m.threadId, seq);
       const id = fastId(m.ts);
       const metadata = m.metadata === undefined ? null : JSON.stringify(m.metadata);
-      insert.run(
+      const { changes, lastInsertRowid } = insert.run(
         id,
         m.threadId,
-        seq,
+        seq + 1,
         m.clientId,
         m.author.kind,
         m.author.id ?? null,
@@ -96,6 +90,17 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
         metadata,
         m.ts,
       );
+      if (changes === 0) {
+        lastSeq.set(m.threadId, seq);
+        // A resend: answer with the stored original (same id and seq), insert nothing.
+        const dup = findByClient.get(m.threadId, m.clientId!);
+        if (!dup) throw new Error('append: conflict without a stored original');
+        out.push({ ok: true, message: fromRaw(dup), duplicate: true });
+        continue;
+      }
+      seq += 1;
+      lastSeq.set(m.threadId, seq);
+      lastRowid = Number(lastInsertRowid);
       bumps.set(m.threadId, {
         seq,
         ts: m.ts,
@@ -115,6 +120,7 @@ export function prepareAppend(sqlite: Database.Database): AppendStatements {
       // (message-events.ts), which keeps the hot path to the message and its indexes.
       out.push({ ok: true, message, duplicate: false });
     }
+    if (lastRowid > 0) seqIndex.afterAppend(lastRowid);
     for (const [threadId, b] of bumps) {
       bump.run(b.seq, b.ts, b.visitor ? 'visitor' : 'other', threadId);
       const was = before.get(threadId);

@@ -114,8 +114,9 @@ export const messages = sqliteTable(
     metadata: text('metadata'),
     createdAt: integer('created_at').notNull(),
   },
+  // No (thread_id, seq) index here: with many active threads it dirties one page per thread per
+  // commit. `message_seq` holds that order instead, written in bulk (store/sqlite/seq-index.ts).
   (t) => [
-    uniqueIndex('messages_thread_seq').on(t.threadId, t.seq),
     // Idempotency key. Client id first: SDK client ids are time-ordered (UUIDv7), so new
     // entries append at the end of this index instead of dirtying one page per thread per commit.
     uniqueIndex('messages_client_thread').on(t.clientId, t.threadId),
@@ -123,6 +124,21 @@ export const messages = sqliteTable(
 );
 
 /** Per-participant read cursor: `visitor` or `agent`. */
+/**
+ * Per-thread order of messages: (thread, seq) -> `messages.rowid`. Filled in bulk, inside an
+ * append transaction, for every message up to the rowid kept in meta `seq_index_upto`; readers
+ * look here and at the short unindexed tail after that rowid (store/sqlite/seq-index.ts).
+ */
+export const messageSeq = sqliteTable(
+  'message_seq',
+  {
+    threadId: text('thread_id').notNull(),
+    seq: integer('seq').notNull(),
+    messageRowid: integer('message_rowid').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.seq] })],
+);
+
 export const readCursors = sqliteTable(
   'read_cursors',
   {

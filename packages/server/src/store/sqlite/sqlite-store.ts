@@ -1,5 +1,5 @@
 /** The embedded, default `Store`: drizzle-orm over better-sqlite3 (WAL, synchronous=FULL). */
-import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { newId, type Message, type Reader, type Thread } from '@causette/shared';
 import type {
@@ -20,8 +20,9 @@ import type {
 import { openDatabase, type Db } from './open.js';
 import { writeOutboxRow } from './outbox.js';
 import { threadFacts } from './thread-facts.js';
-import { apiKeys, apps, messages, meta, readCursors, threads } from './schema.js';
-import { toApp, toMessage, toThread } from './rows.js';
+import { apiKeys, apps, meta, readCursors, threads } from './schema.js';
+import { fromRaw, toApp, toThread } from './rows.js';
+import { prepareSeqIndex, type SeqIndex } from './seq-index.js';
 import { prepareAppend, type AppendStatements } from './append.js';
 import { SqliteAdminStore } from './admin-store.js';
 import { SqliteWebhookStore } from './webhooks-store.js';
@@ -40,12 +41,17 @@ export class SqliteStore implements Store {
   readonly sqlite: Database.Database;
   private readonly db: Db;
   private readonly append: AppendStatements;
+  private readonly seqIndex: SeqIndex;
   private readonly admin: SqliteAdminStore;
   private readonly hooks: SqliteWebhookStore;
   private readonly contactStore: SqliteContactStore;
 
-  /** @param path database file, or `:memory:` */
-  constructor(path: string) {
+  /**
+   * @param path database file, or `:memory:`
+   * @param opts.seqIndexEvery messages gathered before the per-thread order is written in bulk
+   *   (tests set it low to cross the indexed / unindexed boundary)
+   */
+  constructor(path: string, opts: { seqIndexEvery?: number } = {}) {
     const { sqlite, db } = openDatabase(path);
     this.sqlite = sqlite;
     this.db = db;
@@ -55,8 +61,9 @@ export class SqliteStore implements Store {
       this.epoch = newId();
       db.insert(meta).values({ key: 'epoch', value: this.epoch }).run();
     }
-    this.append = prepareAppend(sqlite);
-    this.admin = new SqliteAdminStore(db, sqlite);
+    this.seqIndex = prepareSeqIndex(sqlite, opts.seqIndexEvery);
+    this.append = prepareAppend(sqlite, this.seqIndex);
+    this.admin = new SqliteAdminStore(db, sqlite, this.seqIndex);
     this.hooks = new SqliteWebhookStore(db, sqlite);
     this.contactStore = new SqliteContactStore(db, sqlite);
   }
@@ -218,19 +225,8 @@ export class SqliteStore implements Store {
   }
 
   private view(t: ThreadRecord): Thread {
-    const { visitorReadSeq, agentReadSeq, lastMessage } = threadFacts(this.db, t.id);
-    const unread =
-      this.db
-        .select({ n: sql<number>`count(*)` })
-        .from(messages)
-        .where(
-          and(
-            eq(messages.threadId, t.id),
-            gt(messages.seq, visitorReadSeq),
-            sql`${messages.authorKind} <> 'visitor'`,
-          ),
-        )
-        .get()?.n ?? 0;
+    const { visitorReadSeq, agentReadSeq, lastMessage } = threadFacts(this.db, this.seqIndex, t.id);
+    const unread = this.seqIndex.unreadByVisitor(t.id, visitorReadSeq);
     return {
       id: t.id,
       status: t.status,
@@ -252,29 +248,12 @@ export class SqliteStore implements Store {
     threadId: string,
     q: { beforeSeq?: number; afterSeq?: number; limit: number },
   ): Promise<HistoryPage> {
-    let rows: (typeof messages.$inferSelect)[];
-    if (q.afterSeq !== undefined) {
-      const upper = q.beforeSeq !== undefined ? lt(messages.seq, q.beforeSeq) : undefined;
-      rows = this.db
-        .select()
-        .from(messages)
-        .where(and(eq(messages.threadId, threadId), gt(messages.seq, q.afterSeq), upper))
-        .orderBy(asc(messages.seq))
-        .limit(q.limit + 1)
-        .all();
-      const hasMore = rows.length > q.limit;
-      return { messages: rows.slice(0, q.limit).map(toMessage), hasMore };
-    }
-    const upper = q.beforeSeq !== undefined ? lt(messages.seq, q.beforeSeq) : undefined;
-    rows = this.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.threadId, threadId), upper))
-      .orderBy(desc(messages.seq))
-      .limit(q.limit + 1)
-      .all();
-    const hasMore = rows.length > q.limit;
-    return { messages: rows.slice(0, q.limit).reverse().map(toMessage), hasMore };
+    // Forward from afterSeq, or else backward from beforeSeq (or the newest); one extra row
+    // tells whether more remain that way.
+    const order = q.afterSeq !== undefined ? 'asc' : 'desc';
+    const rows = this.seqIndex.page(threadId, { ...q, limit: q.limit + 1, order });
+    const page = rows.slice(0, q.limit).map(fromRaw);
+    return { messages: order === 'asc' ? page : page.reverse(), hasMore: rows.length > q.limit };
   }
 
   async setReadCursor(

@@ -1,9 +1,10 @@
 /** What both the visitor's and the back office's view of a thread add to its row. */
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Message } from '@causette/shared';
 import type { Db } from './open.js';
-import { messages, readCursors } from './schema.js';
-import { toMessage } from './rows.js';
+import { readCursors } from './schema.js';
+import { fromRaw } from './rows.js';
+import type { SeqIndex } from './seq-index.js';
 
 export interface ThreadFacts {
   visitorReadSeq: number;
@@ -12,18 +13,12 @@ export interface ThreadFacts {
 }
 
 /** Read cursors and last message of one thread. */
-export function threadFacts(db: Db, threadId: string): ThreadFacts {
+export function threadFacts(db: Db, seqIndex: SeqIndex, threadId: string): ThreadFacts {
   const cursors = db.select().from(readCursors).where(eq(readCursors.threadId, threadId)).all();
-  const last = db
-    .select()
-    .from(messages)
-    .where(eq(messages.threadId, threadId))
-    .orderBy(desc(messages.seq))
-    .limit(1)
-    .get();
+  const [last] = seqIndex.page(threadId, { limit: 1, order: 'desc' });
   return {
     visitorReadSeq: cursors.find((c) => c.reader === 'visitor')?.seq ?? 0,
     agentReadSeq: cursors.find((c) => c.reader === 'agent')?.seq ?? 0,
-    lastMessage: last ? toMessage(last) : null,
+    lastMessage: last ? fromRaw(last) : null,
   };
 }
