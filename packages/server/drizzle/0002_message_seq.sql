@@ -1,9 +1,11 @@
+-- WITHOUT ROWID (added by hand; drizzle-kit has no option for it): the table is its own
+-- (thread_id, seq) b-tree, one b-tree per entry instead of a rowid table plus its key index.
 CREATE TABLE `message_seq` (
 	`thread_id` text NOT NULL,
 	`seq` integer NOT NULL,
 	`message_rowid` integer NOT NULL,
 	PRIMARY KEY(`thread_id`, `seq`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 DROP INDEX `messages_thread_seq`;--> statement-breakpoint
 -- Messages stored before this change: index them all now.

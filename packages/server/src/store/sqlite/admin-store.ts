@@ -32,6 +32,8 @@ export class SqliteAdminStore implements AdminStore {
     private readonly db: Db,
     private readonly sqlite: Database.Database,
     private readonly seqIndex: SeqIndex,
+    /** A thread's status changed here: the appender must read its row again. */
+    private readonly threadChanged: (threadId: string) => void,
   ) {}
 
   async updateApp(appId: string, patch: AppPatch): Promise<AppRecord | null> {
@@ -160,6 +162,7 @@ export class SqliteAdminStore implements AdminStore {
           })
           .where(eq(threads.id, threadId))
           .run();
+        this.threadChanged(threadId);
         writeOutboxRow(this.db, appId, 'thread.updated', {
           thread: {
             id: after.id,

@@ -13,6 +13,17 @@ import type { SeqIndex } from './seq-index.js';
 
 export interface AppendStatements {
   run(inputs: AppendInput[]): AppendResult[];
+  /** The thread row changed elsewhere (status): read it again on its next message. */
+  forget(threadId: string): void;
+}
+
+/** Threads whose row the appender remembers between batches (the busiest, roughly). */
+const KNOWN_THREADS = 10_000;
+
+interface KnownThread {
+  appId: string;
+  lastSeq: number;
+  status: string;
 }
 
 export function prepareAppend(sqlite: Database.Database, seqIndex: SeqIndex): AppendStatements {
@@ -56,6 +67,20 @@ export function prepareAppend(sqlite: Database.Database, seqIndex: SeqIndex): Ap
     event.run(fastId(ts), appId, 'thread.updated', JSON.stringify(payload), ts);
   };
 
+  // This connection is the only writer of last_seq, and status changes elsewhere call forget():
+  // a busy thread's row is read once, not at every batch.
+  const known = new Map<string, KnownThread>();
+  const lookup = (threadId: string, appId: string): KnownThread | null => {
+    const k = known.get(threadId);
+    if (k) return k.appId === appId ? k : null;
+    const t = getThread.get(threadId, appId);
+    if (!t) return null;
+    if (known.size >= KNOWN_THREADS) known.delete(known.keys().next().value!);
+    const fresh = { appId, lastSeq: t.last_seq, status: t.status };
+    known.set(threadId, fresh);
+    return fresh;
+  };
+
   const tx = sqlite.transaction((inputs: AppendInput[]): AppendResult[] => {
     /** Status and app of each thread before this batch (to notice a reopen). */
     const before = new Map<string, { status: string; appId: string }>();
@@ -67,12 +92,12 @@ export function prepareAppend(sqlite: Database.Database, seqIndex: SeqIndex): Ap
     for (const m of inputs) {
       let seq = lastSeq.get(m.threadId);
       if (seq === undefined) {
-        const t = getThread.get(m.threadId, m.appId);
+        const t = lookup(m.threadId, m.appId);
         if (!t) {
           out.push({ ok: false, code: 'not_found', message: 'thread not found' });
           continue;
         }
-        seq = t.last_seq;
+        seq = t.lastSeq;
         before.set(m.threadId, { status: t.status, appId: m.appId });
       }
       const id = fastId(m.ts);
@@ -123,6 +148,11 @@ export function prepareAppend(sqlite: Database.Database, seqIndex: SeqIndex): Ap
     if (lastRowid > 0) seqIndex.afterAppend(lastRowid);
     for (const [threadId, b] of bumps) {
       bump.run(b.seq, b.ts, b.visitor ? 'visitor' : 'other', threadId);
+      const k = known.get(threadId);
+      if (k) {
+        k.lastSeq = b.seq;
+        if (b.visitor) k.status = 'open';
+      }
       const was = before.get(threadId);
       if (b.visitor && was && was.status !== 'open') {
         reopened(was.appId, threadId, was.status, b.seq, b.ts);
@@ -135,5 +165,15 @@ export function prepareAppend(sqlite: Database.Database, seqIndex: SeqIndex): Ap
 
   // IMMEDIATE: take the write lock up front, so a concurrent writer makes us wait
   // (busy_timeout) instead of failing with SQLITE_BUSY on the read-to-write upgrade.
-  return { run: (inputs) => tx.immediate(inputs) };
+  return {
+    run(inputs) {
+      try {
+        return tx.immediate(inputs);
+      } catch (e) {
+        known.clear(); // rolled back: what was remembered during the batch may not be stored
+        throw e;
+      }
+    },
+    forget: (threadId) => known.delete(threadId),
+  };
 }

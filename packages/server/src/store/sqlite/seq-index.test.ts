@@ -77,7 +77,10 @@ describe('per-thread order with bulk indexing', () => {
         // Backward from the newest.
         const backward: Message[] = [];
         for (let before: number | undefined; ;) {
-          const p = await store.history(t.id, { beforeSeq: before, limit });
+          const p = await store.history(
+            t.id,
+            before === undefined ? { limit } : { beforeSeq: before, limit },
+          );
           backward.unshift(...p.messages);
           if (!p.hasMore) break;
           before = p.messages[0]!.seq;

@@ -63,7 +63,7 @@ export class SqliteStore implements Store {
     }
     this.seqIndex = prepareSeqIndex(sqlite, opts.seqIndexEvery);
     this.append = prepareAppend(sqlite, this.seqIndex);
-    this.admin = new SqliteAdminStore(db, sqlite, this.seqIndex);
+    this.admin = new SqliteAdminStore(db, sqlite, this.seqIndex, (id) => this.append.forget(id));
     this.hooks = new SqliteWebhookStore(db, sqlite);
     this.contactStore = new SqliteContactStore(db, sqlite);
   }
