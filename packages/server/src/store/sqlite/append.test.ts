@@ -1,31 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteStore } from './sqlite-store.js';
-import { DEFAULT_SETTINGS } from './rows.js';
+import type { SqliteStore } from './sqlite-store.js';
+import { storeFixture, type StoreFixture } from '../../test-support/store-fixture.js';
 
-let dir: string;
+let f: StoreFixture;
 let store: SqliteStore;
 const APP = 'app_append';
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'causette-append-'));
-  store = new SqliteStore(join(dir, 'c.db'));
-  for (const id of [APP, 'app_other']) {
-    await store.createApp({
-      id,
-      name: id,
-      identitySecret: 's'.repeat(32),
-      allowedOrigins: [],
-      settings: DEFAULT_SETTINGS,
-      createdAt: Date.now(),
-    });
-  }
+  f = await storeFixture([APP, 'app_other']);
+  store = f.store;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => f.cleanup());
 
 const visitorSays = (threadId: string, clientId: string, appId = APP) =>
   store.appendMessages([
@@ -66,8 +50,7 @@ describe('append', () => {
     const t = await store.createThread(APP, c.id);
     await visitorSays(t.id, 'a');
     await visitorSays(t.id, 'b');
-    await store.close();
-    store = new SqliteStore(join(dir, 'c.db'));
+    store = await f.reopen();
     expect((await visitorSays(t.id, 'c'))[0]).toMatchObject({ ok: true, message: { seq: 3 } });
     expect((await visitorSays(t.id, 'a'))[0]).toMatchObject({
       ok: true,

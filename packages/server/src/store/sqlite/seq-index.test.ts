@@ -1,32 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Message } from '@causette/shared';
-import { SqliteStore } from './sqlite-store.js';
-import { DEFAULT_SETTINGS } from './rows.js';
+import type { SqliteStore } from './sqlite-store.js';
+import { storeFixture, type StoreFixture } from '../../test-support/store-fixture.js';
 
 // A bulk step every 5 messages, so pages, counts and last messages cross the boundary between
 // indexed messages and the unindexed tail many times.
-let dir: string;
+let f: StoreFixture;
 let store: SqliteStore;
 const APP = 'app_seq';
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'causette-seq-'));
-  store = new SqliteStore(join(dir, 'c.db'), { seqIndexEvery: 5 });
-  await store.createApp({
-    id: APP,
-    name: 'seq',
-    identitySecret: 's'.repeat(32),
-    allowedOrigins: [],
-    settings: DEFAULT_SETTINGS,
-    createdAt: Date.now(),
-  });
+  f = await storeFixture([APP], { seqIndexEvery: 5 });
+  store = f.store;
 });
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => f.cleanup());
 
 async function threadsWithMessages(nThreads: number, batches: number) {
   const contact = await store.createContact(APP);
@@ -133,8 +119,7 @@ describe('per-thread order with bulk indexing', () => {
 
   it('keeps every message reachable after a restart', async () => {
     const { threads, sent } = await threadsWithMessages(3, 5);
-    await store.close();
-    store = new SqliteStore(join(dir, 'c.db'), { seqIndexEvery: 5 });
+    store = await f.reopen();
     for (const t of threads) {
       expect((await store.history(t.id, { limit: 100 })).messages).toEqual(sent.get(t.id));
     }
