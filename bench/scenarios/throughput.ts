@@ -1,7 +1,7 @@
 /**
  * Throughput and latency: N clients in 2-party threads, one message in flight per client.
- * Server CPU per message is read from /proc over the measured window (all threads, so it
- * includes Causette's append worker).
+ * Server CPU per message is read from /proc over the measured window (all threads of the
+ * server process, libuv's pool included).
  */
 import { cpuMicros } from '../lib/proc.js';
 import type { TargetName } from '../lib/targets.js';

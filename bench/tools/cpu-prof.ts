@@ -1,8 +1,8 @@
 /**
  * Where each server spends its CPU, per message: runs a target (raw-ws, socketio, causette)
- * under `node --cpu-prof` with the bench load, then prints, for every thread's profile (the
- * main thread and, for Causette, the append worker), the busy time per acked message and the
- * functions with the most self time in µs per message.
+ * under `node --cpu-prof` with the bench load, then prints, for every JavaScript thread's
+ * profile, the busy time per acked message and the functions with the most self time in µs
+ * per message.
  * Usage: node --import tsx bench/tools/cpu-prof.ts <target> [clients] [measureMs]
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
