@@ -19,6 +19,10 @@ export function openDatabase(path: string): { sqlite: Database.Database; db: Db 
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Statement journals and sorters in memory, not in temp files: they are scratch space (never
+  // needed after a crash), and as files they cost a write for every page a multi-row statement
+  // touches (measured: a quarter of the group commit's writes came from the bulk order step).
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
   return { sqlite, db };

@@ -37,7 +37,7 @@ export function prepareSeqIndex(sqlite: Database.Database, every = INDEX_EVERY) 
   );
   const fill = sqlite.prepare(
     `INSERT INTO message_seq (thread_id, seq, message_rowid)
-       SELECT thread_id, seq, rowid FROM messages WHERE rowid > ? AND rowid <= ? ORDER BY thread_id, seq`,
+       SELECT thread_id, seq, rowid FROM messages WHERE rowid > ? AND rowid <= ?`,
   );
   const asc = sqlite.prepare<[string, number, number, number], RawRow>(
     `${INDEXED} ORDER BY s.seq ASC LIMIT ?`,
