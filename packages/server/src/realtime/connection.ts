@@ -16,6 +16,7 @@ import {
 import type { BusEvent } from '../bus/bus.js';
 import type { Socket } from './socket.js';
 import { TokenBucket } from './rate-limit.js';
+import { ackJson, messageFrameJson } from './frame-json.js';
 import type { RealtimeContext } from './context.js';
 
 type Phase = 'awaiting_hello' | 'resuming' | 'live' | 'closed';
@@ -131,15 +132,16 @@ export class Connection {
               (r) => {
                 if (!r.ok) return this.error(r.code, r.message, f.clientId);
                 const m = r.message;
-                this.sendFrame({
-                  type: 'ack',
-                  threadId: m.threadId,
-                  clientId: f.clientId,
-                  id: m.id,
-                  seq: m.seq,
-                  ts: m.ts,
-                  duplicate: r.duplicate,
-                });
+                this.sendRaw(
+                  ackJson({
+                    threadId: m.threadId,
+                    clientId: f.clientId,
+                    id: m.id,
+                    seq: m.seq,
+                    ts: m.ts,
+                    duplicate: r.duplicate,
+                  }),
+                );
               },
               (e: unknown) => this.fail(e, f),
             );
@@ -294,7 +296,7 @@ export class Connection {
       const tid = ev.type === 'message' ? ev.message.threadId : ev.thread.id;
       this.owned.add(tid);
     }
-    this.sendRaw(frame ?? JSON.stringify(toFrame(ev)));
+    this.sendRaw(frame ?? frameText(ev));
   }
 
   sendFrame(frame: ServerFrame): void {
@@ -342,6 +344,11 @@ export class Connection {
     this.phase = 'closed';
     this.ctx.hub.remove(this);
   }
+}
+
+/** The JSON text of that frame (messages, the hot case, written out field by field). */
+export function frameText(ev: BusEvent): string {
+  return ev.type === 'message' ? messageFrameJson(ev.message) : JSON.stringify(toFrame(ev));
 }
 
 /** The frame a bus event becomes on a visitor socket. */

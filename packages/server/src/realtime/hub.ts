@@ -1,6 +1,6 @@
 /** Live connections by contact: routes bus events to sockets and runs the heartbeat sweep. */
 import type { Bus, BusEvent } from '../bus/bus.js';
-import { toFrame, type Connection } from './connection.js';
+import { frameText, type Connection } from './connection.js';
 
 export class Hub {
   private readonly byContact = new Map<string, Set<Connection>>();
@@ -40,7 +40,7 @@ export class Hub {
     let frame: string | undefined;
     for (const c of set) {
       if (c.appId !== ev.appId) continue;
-      frame ??= JSON.stringify(toFrame(ev));
+      frame ??= frameText(ev);
       c.deliver(ev, frame);
     }
   }
