@@ -9,16 +9,11 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '@causette/shared';
 import { fromRaw, type RawRow } from './rows.js';
+import { metaCursor } from './meta-cursor.js';
 
 export const MESSAGE_CREATED = 'message.created';
 
-type Row = RawRow & { rid: number; app_id: string; contact_id: string };
-
-export interface MessageEvent {
-  rid: number;
-  id: string;
-  appId: string;
-}
+export type MessageRow = RawRow & { rid: number; app_id: string; contact_id: string };
 
 const SELECT = `SELECT m.rowid AS rid, m.*, t.app_id, t.contact_id
   FROM messages m JOIN threads t ON t.id = m.thread_id`;
@@ -32,48 +27,39 @@ export function idFloor(ms: number): string {
 }
 
 export function prepareMessageEvents(s: Database.Database) {
-  const after = s.prepare<[number, number], Row>(
+  const after = s.prepare<[number, number], MessageRow>(
     `${SELECT} WHERE m.rowid > ? ORDER BY m.rowid LIMIT ?`,
   );
-  const inRange = s.prepare<[string, string, string, number], Row>(
+  const inRange = s.prepare<[string, string, string, number], MessageRow>(
     `${SELECT} WHERE m.id >= ? AND m.id < ? AND t.app_id = ? ORDER BY m.id LIMIT ?`,
   );
-  const byId = s.prepare<[string, string], Row>(`${SELECT} WHERE m.id = ? AND t.app_id = ?`);
-  const cursor = s.prepare<[], { value: string }>(
-    "SELECT value FROM meta WHERE key = 'message_fanout_cursor'",
-  );
-  const setCursor = s.prepare(
-    "INSERT INTO meta (key, value) VALUES ('message_fanout_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-  );
+  const byId = s.prepare<[string, string], MessageRow>(`${SELECT} WHERE m.id = ? AND t.app_id = ?`);
   const maxRowid = s.prepare<[], { m: number | null }>('SELECT max(rowid) AS m FROM messages');
   const insert = s.prepare(
     `INSERT INTO outbox (id, app_id, type, payload, created_at) VALUES (?,?,'${MESSAGE_CREATED}',?,?)
        ON CONFLICT (id) DO NOTHING`,
   );
+  const cursor = metaCursor(s, 'message_fanout_cursor');
 
-  /** Writes the event's outbox row (once; later calls change nothing). */
-  const materialise = (r: Row): MessageEvent => {
+  /** Writes the event's outbox row (once; later calls change nothing); returns the event id. */
+  const materialise = (r: MessageRow): string => {
     const message: Message = fromRaw(r);
     insert.run(r.id, r.app_id, JSON.stringify({ message, contactId: r.contact_id }), r.created_at);
-    return { rid: r.rid, id: r.id, appId: r.app_id };
+    return r.id;
   };
 
   return {
     /** Messages committed after the fan-out cursor, oldest first (not yet materialised). */
-    unfanned(limit: number): { rid: number; appId: string; row: Row }[] {
-      const from = Number(cursor.get()?.value ?? 0);
-      return after.all(from, limit).map((row) => ({ rid: row.rid, appId: row.app_id, row }));
-    },
+    unfanned: (limit: number): MessageRow[] => after.all(cursor.get(), limit),
     materialise,
-    setCursor: (rid: number) => setCursor.run(String(rid)),
+    setCursor: cursor.set,
     /** Nothing to fan out (no endpoint enabled): start after the newest message. */
-    skipAll: () => setCursor.run(String(maxRowid.get()?.m ?? 0)),
-    /** Events of the messages stored in [since, until) for one app, materialised. */
-    inRange(appId: string, since: number, until: number, limit: number): MessageEvent[] {
-      return inRange.all(idFloor(since), idFloor(until), appId, limit).map(materialise);
-    },
+    skipAll: () => cursor.set(maxRowid.get()?.m ?? 0),
+    /** Event ids of the messages stored in [since, until) for one app, materialised. */
+    inRange: (appId: string, since: number, until: number, limit: number): string[] =>
+      inRange.all(idFloor(since), idFloor(until), appId, limit).map(materialise),
     /** The event of one message (its id is the event id), materialised; null if none. */
-    byId(appId: string, id: string): MessageEvent | null {
+    byId(appId: string, id: string): string | null {
       const r = byId.get(id, appId);
       return r ? materialise(r) : null;
     },

@@ -12,6 +12,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { RawRow } from './rows.js';
+import { metaCursor } from './meta-cursor.js';
 
 export const INDEX_EVERY = 512;
 
@@ -29,12 +30,7 @@ export interface SeqQuery {
 }
 
 export function prepareSeqIndex(sqlite: Database.Database, every = INDEX_EVERY) {
-  const upto = sqlite.prepare<[], { value: string }>(
-    "SELECT value FROM meta WHERE key = 'seq_index_upto'",
-  );
-  const setUpto = sqlite.prepare(
-    "INSERT INTO meta (key, value) VALUES ('seq_index_upto', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-  );
+  const upto = metaCursor(sqlite, 'seq_index_upto');
   const fill = sqlite.prepare(
     `INSERT INTO message_seq (thread_id, seq, message_rowid)
        SELECT thread_id, seq, rowid FROM messages WHERE rowid > ? AND rowid <= ?`,
@@ -52,17 +48,16 @@ export function prepareSeqIndex(sqlite: Database.Database, every = INDEX_EVERY) 
   const countTail = sqlite.prepare<[string, number, number], { n: number }>(
     `SELECT count(*) AS n FROM (${TAIL}) WHERE author_kind <> 'visitor'`,
   );
-  const indexedUpTo = () => Number(upto.get()?.value ?? 0);
   const bounds = (q: { afterSeq?: number | undefined; beforeSeq?: number | undefined }) =>
     [q.afterSeq ?? -1, q.beforeSeq ?? Number.MAX_SAFE_INTEGER] as const;
 
   return {
     /** Call inside the append transaction, after its inserts (`lastRowid`: the newest one). */
     afterAppend(lastRowid: number): void {
-      const from = indexedUpTo();
+      const from = upto.get();
       if (lastRowid - from < every) return;
       fill.run(from, lastRowid);
-      setUpto.run(String(lastRowid));
+      upto.set(lastRowid);
     },
 
     /** Up to `limit` messages of a thread between the bounds, in seq order. */

@@ -30,6 +30,7 @@ import {
   type EndpointRow,
 } from './webhooks-rows.js';
 import { MESSAGE_CREATED, prepareMessageEvents } from './message-events.js';
+import { metaCursor, type MetaCursor } from './meta-cursor.js';
 
 function prepareWebhookStatements(s: Database.Database) {
   return {
@@ -40,12 +41,6 @@ function prepareWebhookStatements(s: Database.Database) {
       [number, number],
       { rid: number; id: string; app_id: string; type: string }
     >('SELECT rowid AS rid, id, app_id, type FROM outbox WHERE rowid > ? ORDER BY rowid LIMIT ?'),
-    cursor: s.prepare<[], { value: string }>(
-      "SELECT value FROM meta WHERE key = 'outbox_fanout_cursor'",
-    ),
-    setCursor: s.prepare(
-      "INSERT INTO meta (key, value) VALUES ('outbox_fanout_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    ),
     maxRowid: s.prepare<[], { m: number | null }>('SELECT max(rowid) AS m FROM outbox'),
     anyEnabled: s.prepare('SELECT 1 FROM webhook_endpoints WHERE enabled = 1 LIMIT 1'),
     anyDue: s.prepare<[number], { id: string }>(
@@ -98,6 +93,7 @@ type WebhookStatements = ReturnType<typeof prepareWebhookStatements>;
 export class SqliteWebhookStore implements WebhookStore {
   private readonly q: WebhookStatements;
   private readonly messageEvents: ReturnType<typeof prepareMessageEvents>;
+  private readonly cursor: MetaCursor;
 
   constructor(
     private readonly db: Db,
@@ -105,6 +101,7 @@ export class SqliteWebhookStore implements WebhookStore {
   ) {
     this.q = prepareWebhookStatements(sqlite);
     this.messageEvents = prepareMessageEvents(sqlite);
+    this.cursor = metaCursor(sqlite, 'outbox_fanout_cursor');
   }
 
   async createEndpoint(e: EndpointRecord): Promise<void> {
@@ -180,10 +177,6 @@ export class SqliteWebhookStore implements WebhookStore {
     return this.sqlite.transaction(() => this.fanOutBatch(now, limit)).immediate();
   }
 
-  private fanoutCursor(): number {
-    return Number(this.q.cursor.get()?.value ?? 0);
-  }
-
   private fanOutBatch(now: number, limit: number): number {
     const byApp = new Map<string, string[][]>();
     /** The endpoints of `appId` that want events of `type`. */
@@ -200,19 +193,19 @@ export class SqliteWebhookStore implements WebhookStore {
         this.q.insertDelivery.run(newId(now), appId, ep, eventId, now, now, now);
     };
 
-    const events = this.q.unfanned.all(this.fanoutCursor(), limit);
+    const events = this.q.unfanned.all(this.cursor.get(), limit);
     for (const ev of events) {
       // Rows written by the message fan-out below (or a replay) already have their deliveries.
       if (ev.type === MESSAGE_CREATED) continue;
       deliver(ev.app_id, ev.id, wanting(ev.app_id, ev.type));
     }
     const last = events[events.length - 1];
-    if (last) this.q.setCursor.run(String(last.rid));
+    if (last) this.cursor.set(last.rid);
 
     const messages = this.messageEvents.unfanned(limit);
     for (const m of messages) {
-      const eps = wanting(m.appId, MESSAGE_CREATED);
-      if (eps.length > 0) deliver(m.appId, this.messageEvents.materialise(m.row).id, eps);
+      const eps = wanting(m.app_id, MESSAGE_CREATED);
+      if (eps.length > 0) deliver(m.app_id, this.messageEvents.materialise(m), eps);
     }
     const lastMessage = messages[messages.length - 1];
     if (lastMessage) this.messageEvents.setCursor(lastMessage.rid);
@@ -225,7 +218,7 @@ export class SqliteWebhookStore implements WebhookStore {
    */
   private settlePending(now: number): void {
     if (this.q.anyEnabled.get() === undefined) {
-      this.q.setCursor.run(String(this.q.maxRowid.get()?.m ?? 0));
+      this.cursor.set(this.q.maxRowid.get()?.m ?? 0);
       this.messageEvents.skipAll();
     } else while (this.fanOutBatch(now, 500) > 0);
   }
@@ -394,12 +387,11 @@ export class SqliteWebhookStore implements WebhookStore {
           .where(and(eq(webhookEndpoints.appId, appId), eq(webhookEndpoints.id, endpointId)))
           .get();
         if (!ep) return 0;
+        const wants = parseJson<string[]>(ep.events, []);
         const events =
           'eventId' in sel
             ? this.eventById(appId, sel.eventId)
-            : this.eventsInRange(appId, sel.since, sel.until).filter((e) =>
-                subscribes(parseJson<string[]>(ep.events, []), e.type),
-              );
+            : this.eventsInRange(appId, sel.since, sel.until, wants);
         for (const ev of events) {
           this.q.insertDelivery.run(newId(now), appId, endpointId, ev.id, now, now, now);
         }
@@ -413,15 +405,21 @@ export class SqliteWebhookStore implements WebhookStore {
     const stored = this.q.eventById.all(id, appId);
     if (stored.length > 0) return stored;
     const m = this.messageEvents.byId(appId, id);
-    return m ? [{ id: m.id, type: MESSAGE_CREATED }] : [];
+    return m ? [{ id: m, type: MESSAGE_CREATED }] : [];
   }
 
-  /** Outbox events and `message.created` events of [since, until), up to MAX_REPLAY. */
-  private eventsInRange(appId: string, since: number, until: number) {
-    const stored = this.q.eventsInRange.all(appId, since, until, MAX_REPLAY);
+  /**
+   * The events of [since, until) an endpoint with filter `wants` takes, up to MAX_REPLAY;
+   * `message.created` events are materialised only when it takes them.
+   */
+  private eventsInRange(appId: string, since: number, until: number, wants: string[]) {
+    const stored = this.q.eventsInRange
+      .all(appId, since, until, MAX_REPLAY)
+      .filter((e) => subscribes(wants, e.type));
+    if (!subscribes(wants, MESSAGE_CREATED)) return stored;
     const messages = this.messageEvents
       .inRange(appId, since, until, MAX_REPLAY - stored.length)
-      .map((m) => ({ id: m.id, type: MESSAGE_CREATED }));
+      .map((id) => ({ id, type: MESSAGE_CREATED }));
     return [...stored, ...messages];
   }
 
