@@ -276,6 +276,10 @@ describe('delivery log, dead letters and replay', () => {
         .map((x) => x.headers['webhook-id'])
         .sort(),
     ).toEqual([a.id, b.id, live.id].sort());
+    await until(
+      () => call('GET', `/v1/webhooks/endpoints/${ep.id}/deliveries?status=succeeded`),
+      (x) => x.json.data.length === 3,
+    );
     const byId = await call('POST', `/v1/webhooks/endpoints/${ep.id}/replay`, { eventId: a.id });
     expect(byId.json.queued).toBe(1);
     await rx.waitFor(5);
