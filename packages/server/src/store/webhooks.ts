@@ -79,6 +79,11 @@ export interface AttemptOutcome extends AttemptRecord {
   deliveryId: string;
   endpointId: string;
   next: { status: 'succeeded' } | { status: 'dead' } | { status: 'pending'; at: number };
+  /**
+   * The lease this attempt ran under (the delivery's `nextAttemptAt` as claimed). The delivery
+   * moves to `next` only if it still holds that lease: a replay or a later claim meanwhile wins.
+   */
+  leasedUntil: number | null;
   /** Disable the endpoint with this reason (a 410 answer). */
   disableEndpoint?: string;
 }

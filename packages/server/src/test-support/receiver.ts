@@ -1,6 +1,6 @@
 /**
  * A real webhook receiver on 127.0.0.1 for tests: records every request and answers with
- * whatever the test scripted (status, headers, delay, or never).
+ * whatever the test scripted (status, headers, once a promise settles, or never).
  */
 import {
   createServer,
@@ -17,7 +17,15 @@ export interface Received {
   at: number;
 }
 
-export type Reply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type Reply =
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Answer only once this settles (an attempt the test holds in flight). */
+      after?: Promise<unknown>;
+    }
+  | 'hang';
 
 export interface Receiver {
   url: string;
@@ -81,8 +89,12 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         hanging.add(res);
         return;
       }
-      res.writeHead(reply.status, reply.headers ?? {});
-      res.end(reply.body ?? '');
+      const answer = () => {
+        res.writeHead(reply.status, reply.headers ?? {});
+        res.end(reply.body ?? '');
+      };
+      if (reply.after) void reply.after.finally(answer);
+      else answer();
     });
   });
   await new Promise<void>((res) => server.listen(port, '127.0.0.1', () => res()));

@@ -105,7 +105,7 @@ describe('a crash with pending webhook deliveries', () => {
       expect(r.status).toBe(201);
     }
     let all: { eventId: string; status: string }[] = [];
-    for (let i = 0; i < 100 && all.length < 5; i++) {
+    for (let i = 0; i < 500 && all.length < 5; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 20));
       const log = await api(
         s,

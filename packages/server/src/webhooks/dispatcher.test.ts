@@ -266,6 +266,45 @@ describe('at least once, never twice after a success', () => {
   });
 });
 
+describe('replay while a delivery is in flight', () => {
+  it('sends the event again once the attempt in flight is recorded', async () => {
+    let release!: () => void;
+    rx.replies = [{ status: 204, after: new Promise<void>((r) => (release = r)) }];
+    await anEvent();
+    const d = dispatcher();
+    const run = d.runDue();
+    const [first] = await rx.waitFor(1);
+    const [inFlight] = await deliveries();
+    expect(await store.replay(APP, endpoint.id, { eventId: inFlight!.eventId }, clock.now())).toBe(
+      1,
+    );
+    release();
+    // The attempt in flight is logged, but it does not overwrite the replay's reset.
+    expect(await run).toBe(2);
+    expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([
+      first!.headers['webhook-id'],
+      first!.headers['webhook-id'],
+    ]);
+    expect((await deliveries())[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
+    const detail = await store.getDelivery(APP, endpoint.id, inFlight!.id);
+    expect(detail!.attempts.map((a) => a.statusCode)).toEqual([204, 200]);
+  });
+
+  it('leaves a delivery claimed again after its lease ran out to the newer attempt', async () => {
+    let release!: () => void;
+    rx.replies = [{ status: 500, after: new Promise<void>((r) => (release = r)) }];
+    await anEvent();
+    const slow = dispatcher({ schedule: [0, 60_000] }).runDue();
+    await rx.waitFor(1);
+    clock.advance(10_000); // past the lease (timeout 2 s + margin)
+    expect(await dispatcher().runDue()).toBe(1); // a second dispatcher re-claims and succeeds
+    release();
+    await slow;
+    // The stale 500 (which would schedule a retry) does not undo the success recorded after it.
+    expect((await deliveries())[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+});
+
 describe('endpoints and events over time', () => {
   it('costs nothing while no endpoint is enabled, and a new endpoint gets only new events', async () => {
     await store.updateEndpoint(APP, endpoint.id, { enabled: false });

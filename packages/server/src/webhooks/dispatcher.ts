@@ -289,6 +289,7 @@ export class Dispatcher {
       error: r.error,
       responseExcerpt: r.excerpt,
       next: { status: 'dead' },
+      leasedUntil: delivery.nextAttemptAt,
     };
     this.stats.attempts += 1;
     const code = r.statusCode;

@@ -262,7 +262,8 @@ describe('delivery log, dead letters and replay', () => {
       contactId: c.welcome!.contactId,
     });
 
-    // (Once its attempt is recorded: a replay of a delivery still in flight is not re-sent.)
+    // (Once its attempt is recorded, so the counts below are exact: a replay of a delivery still
+    // in flight sends it once more after that attempt, dispatcher.test.ts.)
     await until(
       () => call('GET', `/v1/webhooks/endpoints/${ep.id}/deliveries?status=succeeded`),
       (x) => x.json.data.length === 1,

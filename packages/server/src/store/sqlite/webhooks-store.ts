@@ -3,7 +3,7 @@
  * deliveries, leased claims of due deliveries, the attempt log and replays. All retry state is
  * in these tables, so a restart picks up exactly where the last process stopped.
  */
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { WEBHOOK_TEST_EVENT, newId, type DeliveryStatus } from '@causette/shared';
 import type {
@@ -245,7 +245,8 @@ export class SqliteWebhookStore implements WebhookStore {
         const endpoints = new Map<string, EndpointRecord>();
         const jobs: DeliveryJob[] = [];
         for (const r of rows) {
-          this.q.lease.run(now + leaseMs, r.id);
+          r.next_attempt_at = now + leaseMs;
+          this.q.lease.run(r.next_attempt_at, r.id);
           let ep = endpoints.get(r.endpoint_id);
           if (!ep) {
             const row = this.db
@@ -297,8 +298,11 @@ export class SqliteWebhookStore implements WebhookStore {
           responseExcerpt: o.responseExcerpt,
         })
         .run();
+      // Only under the lease this attempt was claimed with: a replay (or a new claim after the
+      // lease ran out) that happened while it was in flight keeps its own state.
+      const d = webhookDeliveries;
       this.db
-        .update(webhookDeliveries)
+        .update(d)
         .set({
           status: o.next.status,
           attempts: o.n,
@@ -307,7 +311,13 @@ export class SqliteWebhookStore implements WebhookStore {
           lastError: o.error,
           updatedAt: o.startedAt + o.durationMs,
         })
-        .where(eq(webhookDeliveries.id, o.deliveryId))
+        .where(
+          and(
+            eq(d.id, o.deliveryId),
+            eq(d.status, 'pending'),
+            o.leasedUntil === null ? isNull(d.nextAttemptAt) : eq(d.nextAttemptAt, o.leasedUntil),
+          ),
+        )
         .run();
       if (o.disableEndpoint !== undefined) {
         this.db
