@@ -91,7 +91,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const path = config.dbPath ?? join(config.dataDir, 'causette.db');
     if (path !== ':memory:')
       mkdirSync(config.dbPath ? join(path, '..') : config.dataDir, { recursive: true });
-    store = new SqliteStore(path);
+    store = new SqliteStore(path, { backgroundCheckpoints: true });
   }
   const bus = givenBus ?? new MemoryBus();
   const signer = await sessionKeys(store);

@@ -17,6 +17,7 @@ import type {
   Store,
   ThreadRecord,
 } from '../store.js';
+import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db } from './open.js';
 import { writeOutboxRow } from './outbox.js';
 import { threadFacts } from './thread-facts.js';
@@ -45,16 +46,27 @@ export class SqliteStore implements Store {
   private readonly admin: SqliteAdminStore;
   private readonly hooks: SqliteWebhookStore;
   private readonly contactStore: SqliteContactStore;
+  /** Set when checkpoints run on their own thread. */
+  readonly checkpointer: Checkpointer | undefined;
 
   /**
    * @param path database file, or `:memory:`
    * @param opts.seqIndexEvery messages gathered before the per-thread order is written in bulk
    *   (tests set it low to cross the indexed / unindexed boundary)
+   * @param opts.backgroundCheckpoints WAL checkpoints on a thread of their own (checkpointer.ts);
+   *   the server sets it, short-lived commands leave them to SQLite's automatic checkpoint
    */
-  constructor(path: string, opts: { seqIndexEvery?: number } = {}) {
+  constructor(
+    path: string,
+    opts: { seqIndexEvery?: number; backgroundCheckpoints?: boolean } = {},
+  ) {
     const { sqlite, db } = openDatabase(path);
     this.sqlite = sqlite;
     this.db = db;
+    if (opts.backgroundCheckpoints && path !== ':memory:') {
+      sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      this.checkpointer = startCheckpointer(path);
+    }
     const existing = db.select().from(meta).where(eq(meta.key, 'epoch')).get();
     if (existing) this.epoch = existing.value;
     else {
@@ -297,6 +309,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    // The last connection to close checkpoints what is left and removes the WAL.
     if (this.sqlite.open) this.sqlite.close();
   }
 }
