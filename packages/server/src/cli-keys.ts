@@ -68,7 +68,8 @@ export async function keysCommand(
 
 /**
  * Webhook dispatcher tuning from the environment (local testing of retries):
- * `CAUSETTE_WEBHOOK_SCHEDULE_MS=0,1000,5000` and `CAUSETTE_WEBHOOK_TIMEOUT_MS=15000`.
+ * `CAUSETTE_WEBHOOK_SCHEDULE_MS=0,1000,5000` and `CAUSETTE_WEBHOOK_TIMEOUT_MS=15000`; and how
+ * long the delivery log is kept: `CAUSETTE_WEBHOOK_RETENTION_DAYS=30` (0 keeps it all).
  */
 export function webhookOptionsFromEnv(env: NodeJS.ProcessEnv): WebhookOptions {
   const out: WebhookOptions = {};
@@ -82,5 +83,14 @@ export function webhookOptionsFromEnv(env: NodeJS.ProcessEnv): WebhookOptions {
   const timeout = Number(env.CAUSETTE_WEBHOOK_TIMEOUT_MS);
   if (env.CAUSETTE_WEBHOOK_TIMEOUT_MS && Number.isInteger(timeout) && timeout > 0)
     out.timeoutMs = timeout;
+  const days = env.CAUSETTE_WEBHOOK_RETENTION_DAYS;
+  if (days !== undefined && days !== '') {
+    const n = Number(days);
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(
+        'CAUSETTE_WEBHOOK_RETENTION_DAYS must be a number of days >= 0 (0 keeps all)',
+      );
+    out.retentionMs = n * 24 * 3600_000;
+  }
   return out;
 }

@@ -22,7 +22,8 @@ ${KEYS_USAGE}
 Env: CAUSETTE_PORT, CAUSETTE_HOST, CAUSETTE_DATA, CAUSETTE_LOG_LEVEL, CAUSETTE_ALLOWED_ORIGINS,
      CAUSETTE_HEARTBEAT_MS, CAUSETTE_RATE_LIMIT (frames/s per socket, burst 2x),
      CAUSETTE_SESSIONS_PER_MINUTE (new anonymous sessions per IP), CAUSETTE_ALLOW_PRIVATE_WEBHOOKS=1,
-     CAUSETTE_WEBHOOK_SCHEDULE_MS (retry delays, e.g. 0,5000,300000), CAUSETTE_WEBHOOK_TIMEOUT_MS`;
+     CAUSETTE_WEBHOOK_SCHEDULE_MS (retry delays, e.g. 0,5000,300000), CAUSETTE_WEBHOOK_TIMEOUT_MS,
+     CAUSETTE_WEBHOOK_RETENTION_DAYS (webhook delivery log kept, default 30; 0 keeps all)`;
 
 const num = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
 const list = (s: string | undefined) =>

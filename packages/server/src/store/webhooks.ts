@@ -95,6 +95,20 @@ export interface ClaimOptions {
   exclude?: string[];
 }
 
+/** Where the next retention step starts: the last rowid looked at in each table. */
+export interface PruneCursor {
+  delivery: number;
+  event: number;
+}
+
+export interface PruneStep {
+  /** Deliveries deleted (with their attempts) and outbox events deleted in this step. */
+  deliveries: number;
+  events: number;
+  /** null when both tables were read up to the cut-off. */
+  next: PruneCursor | null;
+}
+
 export type ReplaySelection = { eventId: string } | { since: number; until: number };
 
 export interface WebhookStore {
@@ -131,6 +145,13 @@ export interface WebhookStore {
   recordAttempts(os: AttemptOutcome[]): Promise<void>;
   /** Earliest due time among pending deliveries of enabled endpoints (null when none). */
   nextDueAt(): Promise<number | null>;
+  /**
+   * One bounded step of the log's retention: deletes finished (succeeded or dead) deliveries
+   * last updated before `before` with their attempts, and fanned-out outbox events created
+   * before it that no delivery refers to. Pending deliveries and messages are never deleted.
+   * Call again with `next` until it is null.
+   */
+  pruneWebhookLog(before: number, limit: number, from?: PruneCursor): Promise<PruneStep>;
 
   listDeliveries(
     appId: string,

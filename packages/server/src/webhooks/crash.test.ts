@@ -129,12 +129,19 @@ describe('a crash with pending webhook deliveries', () => {
     for (const id of seenBefore) expect(ids).toContain(id);
     expect(ids).toHaveLength(5); // each once: nothing delivered twice after a success
 
-    const after = await api(
-      s,
-      creds.apiKey,
-      'GET',
-      `/v1/webhooks/endpoints/${ep.json.id}/deliveries?status=succeeded`,
-    );
-    expect(after.json.data).toHaveLength(5);
+    // The receiver sees a request before the dispatcher records its answer: wait for that.
+    let succeeded: unknown[] = [];
+    for (let i = 0; i < 250 && succeeded.length < 5; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 20));
+      const after = await api(
+        s,
+        creds.apiKey,
+        'GET',
+        `/v1/webhooks/endpoints/${ep.json.id}/deliveries?status=succeeded`,
+      );
+      succeeded = after.json.data as unknown[];
+    }
+    expect(succeeded).toHaveLength(5);
+    expect(rx.received).toHaveLength(5); // still once each, now that every success is recorded
   }, 60_000);
 });

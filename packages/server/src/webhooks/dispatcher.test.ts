@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { newId } from '@causette/shared';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { DEFAULT_SETTINGS } from '../store/sqlite/rows.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createLogger } from '../logger.js';
 import { FakeClock } from '../test-support/fake-clock.js';
 import { startReceiver, type Receiver } from '../test-support/receiver.js';
+import { webhookFixture } from '../test-support/webhook-fixture.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { STANDARD_SCHEDULE_MS } from './schedule.js';
 import { generateSecret } from './signing.js';
@@ -17,6 +17,7 @@ let store: SqliteStore;
 let rx: Receiver;
 let clock: FakeClock;
 let endpoint: EndpointRecord;
+let close: () => Promise<void>;
 
 function dispatcher(o: Partial<DispatcherOptions> = {}) {
   return new Dispatcher({
@@ -40,37 +41,10 @@ const deliveries = () => store.listDeliveries(APP, endpoint.id, { limit: 100 });
 
 beforeEach(async () => {
   clock = new FakeClock(Date.now());
-  store = new SqliteStore(':memory:');
-  await store.createApp({
-    id: APP,
-    name: 'A',
-    identitySecret: 's',
-    allowedOrigins: [],
-    settings: DEFAULT_SETTINGS,
-    createdAt: 1,
-  });
-  rx = await startReceiver();
-  endpoint = {
-    id: newId(),
-    appId: APP,
-    url: rx.url,
-    description: '',
-    events: ['*'],
-    secret: generateSecret(),
-    prevSecret: null,
-    prevSecretExpiresAt: null,
-    enabled: true,
-    disabledReason: null,
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  };
-  await store.createEndpoint(endpoint);
+  ({ store, rx, endpoint, close } = await webhookFixture(APP, clock.now()));
 });
 
-afterEach(async () => {
-  await rx.close();
-  await store.close();
-});
+afterEach(() => close());
 
 describe('delivery and signatures', () => {
   it('delivers an outbox event signed so that the standardwebhooks package verifies it', async () => {

@@ -9,7 +9,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../logger.js';
-import type { AttemptOutcome, DeliveryJob, WebhookStore } from '../store/webhooks.js';
+import type { AttemptOutcome, DeliveryJob, PruneCursor, WebhookStore } from '../store/webhooks.js';
 import { systemClock, type Clock } from './clock.js';
 import { httpSend, type SendFn } from './sender.js';
 import { parseRetryAfter, retryDelay, STANDARD_SCHEDULE_MS } from './schedule.js';
@@ -35,6 +35,11 @@ export interface DispatcherOptions {
   perEndpoint?: number;
   /** Longest pause between two looks at the outbox (default 1 s). */
   pollMs?: number;
+  /**
+   * Finished deliveries with their attempts, and delivered events, are deleted once older than
+   * this (default 30 days; 0 keeps them forever). Checked a minute after start, then hourly.
+   */
+  retentionMs?: number;
   send?: SendFn;
 }
 
@@ -49,6 +54,12 @@ export function webhookBody(event: { type: string; createdAt: number; payload: u
 
 const WAKE_COALESCE_MS = 5;
 
+export const DEFAULT_RETENTION_MS = 30 * 24 * 3600_000;
+const PRUNE_FIRST_MS = 60_000;
+const PRUNE_EVERY_MS = 3600_000;
+/** Rows of each table read per retention step (one short transaction each). */
+const PRUNE_STEP = 500;
+
 /** Longest a `Retry-After` can push an attempt back (the schedule's longest step). */
 const maxStep = (schedule: readonly number[]) => Math.max(...schedule, 1000);
 
@@ -62,7 +73,9 @@ export class Dispatcher {
   private readonly concurrency: number;
   private readonly perEndpoint: number;
   private readonly pollMs: number;
+  private readonly retentionMs: number;
   private readonly send: SendFn;
+  private pruneTimer: unknown = undefined;
   private timer: unknown = undefined;
   private timerAt = Infinity;
   private running: Promise<void> | null = null;
@@ -92,6 +105,7 @@ export class Dispatcher {
     this.concurrency = opts.concurrency ?? 16;
     this.perEndpoint = opts.perEndpoint ?? 8;
     this.pollMs = opts.pollMs ?? 1000;
+    this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
     this.send = opts.send ?? httpSend;
   }
 
@@ -102,6 +116,41 @@ export class Dispatcher {
     this.aborter = new AbortController();
     setMaxListeners(0, this.aborter.signal); // one listener per attempt in flight
     this.arm(0);
+    if (this.retentionMs > 0) this.armPrune(PRUNE_FIRST_MS);
+  }
+
+  /**
+   * Delete what the retention no longer keeps (WebhookStore.pruneWebhookLog), in short steps
+   * with the event loop free between them. Returns what it deleted.
+   */
+  async prune(): Promise<{ deliveries: number; events: number }> {
+    const total = { deliveries: 0, events: 0 };
+    if (this.retentionMs <= 0) return total;
+    const before = this.clock.now() - this.retentionMs;
+    let from: PruneCursor | undefined;
+    do {
+      const r = await this.store.pruneWebhookLog(before, PRUNE_STEP, from);
+      total.deliveries += r.deliveries;
+      total.events += r.events;
+      from = r.next ?? undefined;
+      if (from) await new Promise((res) => setImmediate(res));
+    } while (from && !this.halted);
+    return total;
+  }
+
+  private armPrune(ms: number): void {
+    this.pruneTimer = this.clock.setTimeout(() => {
+      this.prune()
+        .then(
+          (n) => {
+            if (n.deliveries + n.events > 0) this.opts.logger.info(n, 'webhook log pruned');
+          },
+          (err: unknown) => this.opts.logger.error({ err }, 'webhook log pruning failed'),
+        )
+        .finally(() => {
+          if (!this.stopped) this.armPrune(PRUNE_EVERY_MS);
+        });
+    }, ms);
   }
 
   /** Something changed (new event, replay, endpoint re-enabled): look again soon. */
@@ -120,6 +169,8 @@ export class Dispatcher {
     this.stopped = true;
     this.halted = true;
     this.disarm();
+    if (this.pruneTimer !== undefined) this.clock.clearTimeout(this.pruneTimer);
+    this.pruneTimer = undefined;
     this.aborter.abort();
     await this.running;
     await Promise.allSettled([...this.inflight]);

@@ -33,6 +33,7 @@ import type {
   ClaimOptions,
   EndpointPatch,
   EndpointRecord,
+  PruneCursor,
   ReplaySelection,
 } from '../webhooks.js';
 import type { DeliveryStatus } from '@causette/shared';
@@ -105,6 +106,8 @@ export class SqliteStore implements Store {
     this.hooks.claimDue(now, limit, leaseMs, opts);
   recordAttempts = (os: AttemptOutcome[]) => this.hooks.recordAttempts(os);
   nextDueAt = () => this.hooks.nextDueAt();
+  pruneWebhookLog = (before: number, limit: number, from?: PruneCursor) =>
+    this.hooks.pruneWebhookLog(before, limit, from);
   listDeliveries = (
     appId: string,
     endpointId: string,

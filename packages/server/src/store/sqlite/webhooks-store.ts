@@ -14,9 +14,12 @@ import type {
   EndpointPatch,
   ClaimOptions,
   EndpointRecord,
+  PruneCursor,
+  PruneStep,
   ReplaySelection,
   WebhookStore,
 } from '../webhooks.js';
+import { prepareRetention } from './webhook-retention.js';
 import type { Db } from './open.js';
 import { outbox, webhookAttempts, webhookDeliveries, webhookEndpoints } from './schema.js';
 import {
@@ -94,6 +97,7 @@ export class SqliteWebhookStore implements WebhookStore {
   private readonly q: WebhookStatements;
   private readonly messageEvents: ReturnType<typeof prepareMessageEvents>;
   private readonly cursor: MetaCursor;
+  private readonly retention: ReturnType<typeof prepareRetention>;
 
   constructor(
     private readonly db: Db,
@@ -102,6 +106,7 @@ export class SqliteWebhookStore implements WebhookStore {
     this.q = prepareWebhookStatements(sqlite);
     this.messageEvents = prepareMessageEvents(sqlite);
     this.cursor = metaCursor(sqlite, 'outbox_fanout_cursor');
+    this.retention = prepareRetention(sqlite, this.cursor);
   }
 
   async createEndpoint(e: EndpointRecord): Promise<void> {
@@ -327,6 +332,10 @@ export class SqliteWebhookStore implements WebhookStore {
           .run();
       }
     }
+  }
+
+  async pruneWebhookLog(before: number, limit: number, from?: PruneCursor): Promise<PruneStep> {
+    return this.retention.step(before, limit, from);
   }
 
   async nextDueAt(): Promise<number | null> {
