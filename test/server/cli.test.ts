@@ -43,11 +43,30 @@ describe('causette CLI', () => {
     expect(r.stderr).toContain('Usage:');
   });
 
+  it.each([
+    ['CAUSETTE_WEBHOOK_TIMEOUT_MS', 'fast'],
+    ['CAUSETTE_WEBHOOK_SCHEDULE_MS', '0,later'],
+    ['CAUSETTE_WEBHOOK_RETENTION_DAYS', '-3'],
+  ])('refuses %s=%s with a clear message and exit code 2', (name, value) => {
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0'], {
+      encoding: 'utf8',
+      env: { ...process.env, [name]: value },
+      timeout: 20_000, // a value let through would leave the server running
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^causette: ${name} must be`));
+    expect(r.stderr).toContain('Usage:');
+  });
+
   it('shows the credentials on the first start only, and stops cleanly on SIGTERM', async () => {
     const data = mkdtempSync(join(tmpdir(), 'causette-cli-'));
     try {
       const args = ['--port', String(await freePort()), '--data', data, '--no-demo'];
-      const first = await serveUntil(args, /"msg":"listening"[\s\S]*Identity secret/);
+      // Both, in either order: the log line (pino) and the banner (console) are separate writes.
+      const first = await serveUntil(
+        args,
+        /^(?=[\s\S]*"msg":"listening")(?=[\s\S]*Identity secret)/,
+      );
       expect(first.out).toMatch(/App id\s+app_\w+/);
       expect(first.out).toMatch(/API key\s+csk_[\w-]{20,}/);
       expect(first.code).toBe(0);

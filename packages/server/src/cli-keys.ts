@@ -8,6 +8,7 @@ import { newId } from '@causette/shared';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { generateApiKey } from './auth/api-keys.js';
 import type { WebhookOptions } from './server.js';
+import { ConfigError } from './config.js';
 
 export const KEYS_USAGE = `  causette keys create [--name NAME] [--data ./data] [--json]
   causette keys list   [--data ./data] [--json]
@@ -77,17 +78,24 @@ export function webhookOptionsFromEnv(env: NodeJS.ProcessEnv): WebhookOptions {
   if (sched) {
     const steps = sched.split(',').map((x) => Number(x.trim()));
     if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n < 0))
-      throw new Error('CAUSETTE_WEBHOOK_SCHEDULE_MS must be comma-separated non-negative integers');
+      throw new ConfigError(
+        'CAUSETTE_WEBHOOK_SCHEDULE_MS must be comma-separated non-negative integers',
+      );
     out.schedule = steps;
   }
-  const timeout = Number(env.CAUSETTE_WEBHOOK_TIMEOUT_MS);
-  if (env.CAUSETTE_WEBHOOK_TIMEOUT_MS && Number.isInteger(timeout) && timeout > 0)
+  if (env.CAUSETTE_WEBHOOK_TIMEOUT_MS) {
+    const timeout = Number(env.CAUSETTE_WEBHOOK_TIMEOUT_MS);
+    if (!Number.isInteger(timeout) || timeout <= 0)
+      throw new ConfigError(
+        'CAUSETTE_WEBHOOK_TIMEOUT_MS must be a positive whole number of milliseconds',
+      );
     out.timeoutMs = timeout;
+  }
   const days = env.CAUSETTE_WEBHOOK_RETENTION_DAYS;
   if (days !== undefined && days !== '') {
     const n = Number(days);
     if (!Number.isFinite(n) || n < 0)
-      throw new Error(
+      throw new ConfigError(
         'CAUSETTE_WEBHOOK_RETENTION_DAYS must be a number of days >= 0 (0 keeps all)',
       );
     out.retentionMs = n * 24 * 3600_000;

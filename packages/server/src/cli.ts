@@ -108,8 +108,10 @@ function banner(c: BootstrapCredentials, url?: string): string {
 
 async function main(): Promise<void> {
   let parsed;
+  let webhooks;
   try {
     parsed = configFrom(process.argv.slice(2));
+    webhooks = webhookOptionsFromEnv(process.env);
   } catch (e) {
     if (e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`causette: ${(e as Error).message}\n\n${USAGE}`);
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
     process.exit(await keysCommand(config.dataDir, parsed.args, { name: parsed.name, json }));
   }
   // Signal handlers first: a SIGTERM that arrives while starting still shuts down cleanly.
-  const starting = startServer({ ...config, webhooks: webhookOptionsFromEnv(process.env) });
+  const starting = startServer({ ...config, webhooks });
   let signals = 0;
   const shutdown = () => {
     if (++signals > 1) process.exit(1);

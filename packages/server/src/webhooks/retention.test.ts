@@ -137,5 +137,14 @@ describe('webhook log retention', () => {
       expect(() => webhookOptionsFromEnv({ CAUSETTE_WEBHOOK_RETENTION_DAYS: bad })).toThrow(
         /CAUSETTE_WEBHOOK_RETENTION_DAYS/,
       );
+    // Its neighbours are refused the same way rather than ignored.
+    expect(webhookOptionsFromEnv({ CAUSETTE_WEBHOOK_TIMEOUT_MS: '2500' }).timeoutMs).toBe(2500);
+    for (const bad of ['0', '1.5', 'fast'])
+      expect(() => webhookOptionsFromEnv({ CAUSETTE_WEBHOOK_TIMEOUT_MS: bad })).toThrow(
+        /CAUSETTE_WEBHOOK_TIMEOUT_MS/,
+      );
+    expect(() => webhookOptionsFromEnv({ CAUSETTE_WEBHOOK_SCHEDULE_MS: '0,x' })).toThrow(
+      /CAUSETTE_WEBHOOK_SCHEDULE_MS/,
+    );
   });
 });
