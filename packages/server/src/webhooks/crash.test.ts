@@ -13,6 +13,7 @@ import { TestClient } from '../testing/ws-test-client.js';
 import { api } from '../test-support/fixtures.js';
 import { startReceiver, type Receiver } from '../test-support/receiver.js';
 import { CLI, ensureBuilt } from '../test-support/built-cli.js';
+import { until } from '../test-support/until.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -104,17 +105,11 @@ describe('a crash with pending webhook deliveries', () => {
       const r = await api(s, creds.apiKey, 'POST', `/v1/threads/${t.id}/messages`, { text });
       expect(r.status).toBe(201);
     }
-    let all: { eventId: string; status: string }[] = [];
-    for (let i = 0; i < 500 && all.length < 5; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 20));
-      const log = await api(
-        s,
-        creds.apiKey,
-        'GET',
-        `/v1/webhooks/endpoints/${ep.json.id}/deliveries`,
+    const log = () =>
+      api(s, creds.apiKey, 'GET', `/v1/webhooks/endpoints/${ep.json.id}/deliveries`).then(
+        (r) => r.json.data as { eventId: string; status: string }[],
       );
-      all = log.json.data as typeof all;
-    }
+    const all = await until(log, (d) => d.length >= 5, 10_000);
     expect(all).toHaveLength(5);
     expect(all.every((d) => d.status === 'pending')).toBe(true);
 
@@ -130,17 +125,17 @@ describe('a crash with pending webhook deliveries', () => {
     expect(ids).toHaveLength(5); // each once: nothing delivered twice after a success
 
     // The receiver sees a request before the dispatcher records its answer: wait for that.
-    let succeeded: unknown[] = [];
-    for (let i = 0; i < 250 && succeeded.length < 5; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 20));
-      const after = await api(
-        s,
-        creds.apiKey,
-        'GET',
-        `/v1/webhooks/endpoints/${ep.json.id}/deliveries?status=succeeded`,
-      );
-      succeeded = after.json.data as unknown[];
-    }
+    const succeeded = await until(
+      () =>
+        api(
+          s,
+          creds.apiKey,
+          'GET',
+          `/v1/webhooks/endpoints/${ep.json.id}/deliveries?status=succeeded`,
+        ).then((r) => r.json.data as unknown[]),
+      (d) => d.length >= 5,
+      5000,
+    );
     expect(succeeded).toHaveLength(5);
     expect(rx.received).toHaveLength(5); // still once each, now that every success is recorded
   }, 60_000);

@@ -4,6 +4,7 @@ import { createPublicKey, verify as edVerify } from 'node:crypto';
 import { TestClient } from '../../testing/ws-test-client.js';
 import { api, serverFixture, type Fixture } from '../../test-support/fixtures.js';
 import { startReceiver, type Received, type Receiver } from '../../test-support/receiver.js';
+import { until } from '../../test-support/until.js';
 
 let s: Fixture;
 let rx: Receiver;
@@ -31,15 +32,6 @@ async function endpoint(body: Record<string, unknown> = {}) {
 
 const verify = (secret: string, r: Received) =>
   new Webhook(secret).verify(r.body, r.headers as Record<string, string>);
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 3000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
 
 describe('endpoints', () => {
   it('creates, lists, updates and deletes an endpoint; the secret is shown only at creation', async () => {

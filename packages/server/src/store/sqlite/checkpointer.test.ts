@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, statSync } from 'node:fs';
 import { storeFixture, type StoreFixture } from '../../test-support/store-fixture.js';
 import { BACKSTOP_PAGES } from './checkpointer.js';
+import { until } from '../../test-support/until.js';
 
 const APP = 'app_ckpt';
 let f: StoreFixture | undefined;
@@ -21,14 +22,6 @@ async function appendBatches(fx: StoreFixture, threadId: string, batches: number
   }
 }
 
-async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('background checkpoints', () => {
   it('copies committed WAL frames into the database file while the appender only appends', async () => {
     f = await storeFixture([APP], { backgroundCheckpoints: true });
@@ -39,8 +32,20 @@ describe('background checkpoints', () => {
     const t = await store.createThread(APP, (await store.createContact(APP)).id);
     const before = statSync(file).size;
     await appendBatches(f, t.id, 30); // 600 messages of 500 bytes: ~100 pages, far below it
-    await until(async () => (await store.checkpointer!.copied()) > 0);
-    await until(() => statSync(file).size > before + 100 * 1024);
+    expect(
+      await until(
+        () => store.checkpointer!.copied(),
+        (n) => n > 0,
+        5000,
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      await until(
+        () => statSync(file).size,
+        (size) => size > before + 100 * 1024,
+        5000,
+      ),
+    ).toBeGreaterThan(before + 100 * 1024);
     expect((await store.history(t.id, { limit: 1000 })).messages).toHaveLength(600);
   });
 
