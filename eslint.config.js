@@ -8,6 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      'packages/server/dist-*/**',
       '**/node_modules/**',
       'data/**',
       'coverage/**',

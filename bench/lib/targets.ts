@@ -9,6 +9,11 @@ import { INSPECT_FLAG } from './gc.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/server/dist/cli.js');
 
+/** The Causette CLI the bench starts; bench/tools/ab.ts points it at a second build to compare. */
+export function causetteCli(): string {
+  return process.env.CAUSETTE_BENCH_CLI ?? CLI;
+}
+
 export const TARGETS = ['raw-ws', 'socketio', 'causette'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
@@ -39,7 +44,7 @@ export interface TargetOptions {
 /** A data folder initialised by `causette init`, and the default app's id. */
 export function initCausette(): { dataDir: string; appId: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'causette-bench-'));
-  const out = execFileSync(process.execPath, [CLI, 'init', '--data', dataDir, '--json'], {
+  const out = execFileSync(process.execPath, [causetteCli(), 'init', '--data', dataDir, '--json'], {
     encoding: 'utf8',
   });
   return { dataDir, appId: (JSON.parse(out) as { appId: string }).appId };
@@ -60,7 +65,7 @@ export function startTarget(name: TargetName, port: number, opts: TargetOptions 
   const args = [
     ...(opts.inspect ? [INSPECT_FLAG] : []),
     ...(opts.nodeFlags ?? []),
-    CLI,
+    causetteCli(),
     'serve',
     '--port',
     String(port),

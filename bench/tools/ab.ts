@@ -1,7 +1,11 @@
 /**
  * Quick side-by-side of raw ws and Causette throughput at one client count, alternating
  * rounds in one run (for trying a change; figures for BENCHMARKS.md come from `pnpm bench`).
- * Usage: node --import tsx bench/tools/ab.ts [clients] [rounds] [measureMs]
+ * With a fourth argument, a second Causette build (the path of its `dist/cli.js`, e.g. a copy
+ * of packages/server/dist made before the change, kept inside packages/server so its imports
+ * resolve) runs in every round too, after the first: two builds compared on the same host
+ * minute, each also as a ratio to the raw ws round before it.
+ * Usage: node --import tsx bench/tools/ab.ts [clients] [rounds] [measureMs] [otherCli]
  */
 import { compileRelays } from '../lib/compile.js';
 import { throughput, type ThroughputRow } from '../scenarios/throughput.js';
@@ -9,19 +13,34 @@ import { throughput, type ThroughputRow } from '../scenarios/throughput.js';
 const clients = Number(process.argv[2] ?? 100);
 const rounds = Number(process.argv[3] ?? 2);
 const measureMs = Number(process.argv[4] ?? 5000);
+const otherCli = process.argv[5];
 compileRelays();
+
+const runs = [
+  { label: 'raw-ws', target: 'raw-ws' as const, cli: undefined },
+  { label: 'causette', target: 'causette' as const, cli: undefined },
+  ...(otherCli ? [{ label: 'other', target: 'causette' as const, cli: otherCli }] : []),
+];
 const best = new Map<string, ThroughputRow>();
 for (let i = 0; i < rounds; i++) {
-  for (const target of ['raw-ws', 'causette'] as const) {
-    const r = await throughput(target, clients, { warmupMs: 2000, measureMs });
+  let raw = 0;
+  for (const run of runs) {
+    if (run.cli) process.env.CAUSETTE_BENCH_CLI = run.cli;
+    else delete process.env.CAUSETTE_BENCH_CLI;
+    const r = await throughput(run.target, clients, { warmupMs: 2000, measureMs });
+    if (run.target === 'raw-ws') raw = r.msgsPerSec;
+    const ratio =
+      run.target === 'raw-ws' ? '' : `  ${((100 * r.msgsPerSec) / raw).toFixed(0)}% of raw`;
     console.log(
-      `${target.padEnd(9)} ${String(Math.round(r.msgsPerSec)).padStart(6)} msgs/s  p50 ${r.p50.toFixed(2)}  p99 ${r.p99.toFixed(2)}  cpu ${r.cpuUsPerMsg.toFixed(1)} µs/msg`,
+      `${run.label.padEnd(9)} ${String(Math.round(r.msgsPerSec)).padStart(6)} msgs/s  p50 ${r.p50.toFixed(2)}  p99 ${r.p99.toFixed(2)}  cpu ${r.cpuUsPerMsg.toFixed(1)} µs/msg${ratio}`,
     );
-    if ((best.get(target)?.msgsPerSec ?? 0) < r.msgsPerSec) best.set(target, r);
+    if ((best.get(run.label)?.msgsPerSec ?? 0) < r.msgsPerSec) best.set(run.label, r);
   }
 }
 const raw = best.get('raw-ws')!;
-const c = best.get('causette')!;
-console.log(
-  `best: causette/raw ${((100 * c.msgsPerSec) / raw.msgsPerSec).toFixed(0)}% msgs/s, p99 ${(c.p99 / raw.p99).toFixed(2)}x`,
-);
+for (const label of runs.slice(1).map((r) => r.label)) {
+  const c = best.get(label)!;
+  console.log(
+    `best: ${label}/raw ${((100 * c.msgsPerSec) / raw.msgsPerSec).toFixed(0)}% msgs/s, p99 ${(c.p99 / raw.p99).toFixed(2)}x`,
+  );
+}

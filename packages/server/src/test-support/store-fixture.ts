@@ -7,6 +7,8 @@ import { DEFAULT_SETTINGS } from '../store/sqlite/rows.js';
 
 export interface StoreFixture {
   store: SqliteStore;
+  /** The database file (to open a second connection to it). */
+  path: string;
   /** Close the store and open the same file again (a restart). */
   reopen(): Promise<SqliteStore>;
   cleanup(): Promise<void>;
@@ -20,6 +22,7 @@ export async function storeFixture(
   const path = join(dir, 'causette.db');
   const f: StoreFixture = {
     store: new SqliteStore(path, opts),
+    path,
     async reopen() {
       await f.store.close();
       f.store = new SqliteStore(path, opts);

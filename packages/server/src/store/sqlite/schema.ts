@@ -127,7 +127,8 @@ export const messages = sqliteTable(
 /**
  * Per-thread order of messages: (thread, seq) -> `messages.rowid`. Filled in bulk, inside an
  * append transaction, for every message up to the rowid kept in meta `seq_index_upto`; readers
- * look here and at the short unindexed tail after that rowid (store/sqlite/seq-index.ts).
+ * look here and at the unindexed tail after that rowid, which they keep in memory
+ * (store/sqlite/seq-index.ts).
  * Created WITHOUT ROWID by its migration (drizzle-kit cannot express it).
  */
 export const messageSeq = sqliteTable(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '@causette/shared';
-import type { SqliteStore } from './sqlite-store.js';
+import { SqliteStore } from './sqlite-store.js';
 import { storeFixture, type StoreFixture } from '../../test-support/store-fixture.js';
 
 // A bulk step every 5 messages, so pages, counts and last messages cross the boundary between
@@ -122,6 +122,40 @@ describe('per-thread order with bulk indexing', () => {
     store = await f.reopen();
     for (const t of threads) {
       expect((await store.history(t.id, { limit: 100 })).messages).toEqual(sent.get(t.id));
+    }
+  });
+
+  it("reads what another connection appended, before and after that connection's bulk step", async () => {
+    const { threads, sent } = await threadsWithMessages(2, 2);
+    const t = threads[0]!;
+    // The reader's tail map is warm; then a second connection writes to the same file.
+    expect((await store.history(t.id, { limit: 100 })).messages).toEqual(sent.get(t.id));
+    const other = new SqliteStore(f.path, { seqIndexEvery: 5 });
+    try {
+      for (let n = 0; n < 12; n++) {
+        const [r] = await other.appendMessages([
+          {
+            appId: APP,
+            threadId: t.id,
+            clientId: `o-${n}`,
+            author: { kind: 'agent' },
+            text: `o${n}`,
+            ts: Date.now(),
+          },
+        ]);
+        if (!r?.ok) throw new Error('append failed');
+        sent.get(t.id)!.push(r.message);
+        // Every message is read exactly once, in order, whether the other connection has
+        // indexed it (every 5) or not.
+        expect((await store.history(t.id, { limit: 100 })).messages).toEqual(sent.get(t.id));
+        const view = await store.threadView(APP, t.id);
+        expect(view!.lastMessage).toEqual(r.message);
+        expect(view!.unread).toBe(
+          sent.get(t.id)!.filter((m) => m.author.kind !== 'visitor').length,
+        );
+      }
+    } finally {
+      await other.close();
     }
   });
 });
