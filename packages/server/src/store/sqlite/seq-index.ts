@@ -58,7 +58,9 @@ export function prepareSeqIndex(sqlite: Database.Database, every = INDEX_EVERY) 
     [number],
     { rowid: number; thread_id: string; seq: number; author_kind: string }
   >('SELECT rowid, thread_id, seq, author_kind FROM messages WHERE rowid > ? ORDER BY rowid');
-  const byRowid = sqlite.prepare<[number], RawRow>('SELECT * FROM messages WHERE rowid = ?');
+  const byRowids = sqlite.prepare<[string], RawRow>(
+    'SELECT * FROM messages WHERE rowid IN (SELECT value FROM json_each(?))',
+  );
   const bounds = (q: { afterSeq?: number | undefined; beforeSeq?: number | undefined }) =>
     [q.afterSeq ?? -1, q.beforeSeq ?? Number.MAX_SAFE_INTEGER] as const;
 
@@ -106,11 +108,8 @@ export function prepareSeqIndex(sqlite: Database.Database, every = INDEX_EVERY) 
       if (entries.length === 0) return indexed;
       // Only the tail messages that can make the page are read.
       const wanted = q.order === 'asc' ? entries.slice(0, q.limit) : entries.slice(-q.limit);
-      const recent = wanted.map((e) => {
-        const row = byRowid.get(e.rowid);
-        if (!row) throw new Error(`seq-index: message rowid ${e.rowid} is gone`);
-        return row;
-      });
+      const recent = byRowids.all(JSON.stringify(wanted.map((e) => e.rowid)));
+      if (recent.length !== wanted.length) throw new Error('seq-index: a tail message is gone');
       const all = [...indexed, ...recent];
       all.sort((a, b) => (q.order === 'asc' ? a.seq - b.seq : b.seq - a.seq));
       return all.slice(0, q.limit);
