@@ -115,7 +115,7 @@ export const messages = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   // No (thread_id, seq) index here: with many active threads it dirties one page per thread per
-  // commit. `message_seq` holds that order instead, written in bulk (store/sqlite/seq-index.ts).
+  // commit. `message_runs` holds that order instead, written in bulk (store/sqlite/seq-index.ts).
   (t) => [
     // Idempotency key. Client id first: SDK client ids are time-ordered (UUIDv7), so new
     // entries append at the end of this index instead of dirtying one page per thread per commit.
@@ -123,24 +123,28 @@ export const messages = sqliteTable(
   ],
 );
 
-/** Per-participant read cursor: `visitor` or `agent`. */
 /**
- * Per-thread order of messages: (thread, seq) -> `messages.rowid`. Filled in bulk, inside an
- * append transaction, for every message up to the rowid kept in meta `seq_index_upto`; readers
- * look here and at the unindexed tail after that rowid, which they keep in memory
- * (store/sqlite/seq-index.ts).
+ * Per-thread order of messages, in runs: one row maps the seqs `first_seq..last_seq` of a
+ * thread to their `messages.rowid`s (a JSON array, one per seq). Filled in bulk, inside an
+ * append transaction, for every message up to the rowid kept in meta `seq_index_upto`: each
+ * bulk step adds about one row per thread instead of one row per message. A run never crosses
+ * a multiple of `RUN_SPAN` seqs, so the run holding a seq starts fewer than `RUN_SPAN` seqs
+ * before it. Readers look here and at the unindexed tail after that rowid, which they keep in
+ * memory (store/sqlite/seq-index.ts).
  * Created WITHOUT ROWID by its migration (drizzle-kit cannot express it).
  */
-export const messageSeq = sqliteTable(
-  'message_seq',
+export const messageRuns = sqliteTable(
+  'message_runs',
   {
     threadId: text('thread_id').notNull(),
-    seq: integer('seq').notNull(),
-    messageRowid: integer('message_rowid').notNull(),
+    firstSeq: integer('first_seq').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+    rowids: text('rowids').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.threadId, t.seq] })],
+  (t) => [primaryKey({ columns: [t.threadId, t.firstSeq] })],
 );
 
+/** Per-participant read cursor: `visitor` or `agent`. */
 export const readCursors = sqliteTable(
   'read_cursors',
   {

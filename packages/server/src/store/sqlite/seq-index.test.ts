@@ -1,5 +1,13 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '@causette/shared';
+import { RUN_SPAN } from './seq-index.js';
 import { SqliteStore } from './sqlite-store.js';
 import { storeFixture, type StoreFixture } from '../../test-support/store-fixture.js';
 
@@ -44,6 +52,57 @@ async function threadsWithMessages(nThreads: number, batches: number) {
   return { contact, threads, sent };
 }
 
+const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+
+/** A copy of the committed migrations, only the first `n` of them (an older server's). */
+function migrationsUpTo(dir: string, n: number): string {
+  const out = join(dir, 'migrations');
+  mkdirSync(join(out, 'meta'), { recursive: true });
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  journal.entries = journal.entries.slice(0, n);
+  writeFileSync(join(out, 'meta/_journal.json'), JSON.stringify(journal));
+  for (const e of journal.entries)
+    copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(out, `${e.tag}.sql`));
+  return out;
+}
+
+/** Rows read through a separate read-only connection. */
+async function sqlRows<T>(path: string, sql: string, ...params: unknown[]): Promise<T[]> {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** A thread's whole history, forward from the start, page by page. */
+async function readForward(s: SqliteStore, threadId: string, limit: number) {
+  const out: Message[] = [];
+  for (let after = 0; ;) {
+    const p = await s.history(threadId, { afterSeq: after, limit });
+    out.push(...p.messages);
+    if (!p.hasMore) return out;
+    after = p.messages.at(-1)!.seq;
+  }
+}
+
+/** A thread's whole history, backward from the newest, page by page. */
+async function readBackward(s: SqliteStore, threadId: string, limit: number) {
+  const out: Message[] = [];
+  for (let before: number | undefined; ;) {
+    const p = await s.history(
+      threadId,
+      before === undefined ? { limit } : { beforeSeq: before, limit },
+    );
+    out.unshift(...p.messages);
+    if (!p.hasMore) return out;
+    before = p.messages[0]!.seq;
+  }
+}
+
 describe('per-thread order with bulk indexing', () => {
   it('pages every thread forward and backward across indexed and unindexed messages', async () => {
     const { threads, sent } = await threadsWithMessages(4, 9);
@@ -51,27 +110,8 @@ describe('per-thread order with bulk indexing', () => {
       const all = sent.get(t.id)!;
       expect(all.map((m) => m.seq)).toEqual(all.map((_, i) => i + 1));
       for (const limit of [1, 3, 7, 100]) {
-        // Forward from the start, page by page.
-        const forward: Message[] = [];
-        for (let after = 0; ;) {
-          const p = await store.history(t.id, { afterSeq: after, limit });
-          forward.push(...p.messages);
-          if (!p.hasMore) break;
-          after = p.messages.at(-1)!.seq;
-        }
-        expect(forward).toEqual(all);
-        // Backward from the newest.
-        const backward: Message[] = [];
-        for (let before: number | undefined; ;) {
-          const p = await store.history(
-            t.id,
-            before === undefined ? { limit } : { beforeSeq: before, limit },
-          );
-          backward.unshift(...p.messages);
-          if (!p.hasMore) break;
-          before = p.messages[0]!.seq;
-        }
-        expect(backward).toEqual(all);
+        expect(await readForward(store, t.id, limit)).toEqual(all);
+        expect(await readBackward(store, t.id, limit)).toEqual(all);
       }
       const window = await store.history(t.id, { afterSeq: 2, beforeSeq: 6, limit: 10 });
       expect(window.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
@@ -156,6 +196,166 @@ describe('per-thread order with bulk indexing', () => {
       }
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('runs of the per-thread order', () => {
+  // One bulk step of 600 messages: a thread's run is cut at every multiple of RUN_SPAN seqs.
+  let g: StoreFixture;
+  beforeEach(async () => {
+    g = await storeFixture([APP], { seqIndexEvery: 600 });
+  });
+  afterEach(() => g.cleanup());
+
+  it(`pages and counts across runs cut every ${RUN_SPAN} seqs and the tail after them`, async () => {
+    const s = g.store;
+    const contact = await s.createContact(APP);
+    const busy = await s.createThread(APP, contact.id);
+    const quiet = await s.createThread(APP, contact.id);
+    const sent: Message[] = [];
+    for (let n = 0; n < 700; n += 2) {
+      // The quiet thread's messages interleave, so the busy thread's rowids are not contiguous.
+      const results = await s.appendMessages(
+        [busy.id, busy.id, ...(n % 10 === 0 ? [quiet.id] : [])].map((threadId, i) => ({
+          appId: APP,
+          threadId,
+          clientId: `r-${n}-${i}`,
+          author: (n + i) % 3 === 0 ? { kind: 'agent' as const } : { kind: 'visitor' as const },
+          text: `m${n + i}`,
+          ts: Date.now(),
+        })),
+      );
+      for (const r of results) {
+        if (!r.ok) throw new Error(r.code);
+        if (r.message.threadId === busy.id) sent.push(r.message);
+      }
+    }
+    expect(sent.map((m) => m.seq)).toEqual(sent.map((_, i) => i + 1));
+    // The bulk step ran once and indexed the first 600 or so messages in runs.
+    const runs = await sqlRows<{ first_seq: number; last_seq: number }>(
+      g.path,
+      'SELECT first_seq, last_seq FROM message_runs WHERE thread_id = ? ORDER BY first_seq',
+      busy.id,
+    );
+    expect(runs.slice(0, 2)).toEqual([
+      { first_seq: 1, last_seq: RUN_SPAN },
+      { first_seq: RUN_SPAN + 1, last_seq: 2 * RUN_SPAN },
+    ]);
+    expect(runs.length).toBe(3);
+    expect(runs[2]!.last_seq).toBeLessThan(sent.length);
+
+    const seqs = (p: { messages: Message[] }) => p.messages.map((m) => m.seq);
+    const range = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const lastIndexed = runs[2]!.last_seq;
+    for (const edge of [RUN_SPAN, 2 * RUN_SPAN, lastIndexed]) {
+      expect(seqs(await s.history(busy.id, { afterSeq: edge - 3, limit: 6 }))).toEqual(
+        range(edge - 2, edge + 3),
+      );
+      expect(seqs(await s.history(busy.id, { beforeSeq: edge + 4, limit: 6 }))).toEqual(
+        range(edge - 2, edge + 3),
+      );
+      for (const read of [edge - 1, edge, edge + 1]) {
+        await s.setReadCursor(APP, busy.id, 'visitor', read);
+        const view = await s.threadView(APP, busy.id);
+        expect(view!.unread).toBe(
+          sent.filter((m) => m.seq > read && m.author.kind !== 'visitor').length,
+        );
+        expect(view!.lastMessage).toEqual(sent.at(-1));
+      }
+    }
+    // Whole history, both ways, in pages that straddle every run and the tail.
+    for (const limit of [37, 1000]) {
+      expect(await readForward(s, busy.id, limit)).toEqual(sent);
+      expect(await readBackward(s, busy.id, limit)).toEqual(sent);
+    }
+  });
+});
+
+describe('upgrade from the one-row-per-message order (migration 0003)', () => {
+  it('turns the indexed order into runs and keeps every message reachable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causette-upgrade-'));
+    const path = join(dir, 'causette.db');
+    try {
+      // A database as the server left it at migration 0002: `message_seq` holds one row per
+      // indexed message, the rest is the unindexed tail.
+      const old = new Database(path);
+      migrate(drizzle(old), { migrationsFolder: migrationsUpTo(dir, 3) });
+      const now = Date.now();
+      old
+        .prepare("INSERT INTO apps (id, name, identity_secret, created_at) VALUES (?, ?, 's', ?)")
+        .run(APP, APP, now);
+      old
+        .prepare('INSERT INTO contacts (id, app_id, created_at, updated_at) VALUES (?,?,?,?)')
+        .run('c1', APP, now, now);
+      const insert = old.prepare(
+        `INSERT INTO messages (id, thread_id, seq, client_id, author_kind, text, created_at)
+           VALUES (?,?,?,?,?,?,?)`,
+      );
+      const threadIds = ['long', 'short', 'tailOnly'];
+      const expected = new Map<string, { seq: number; text: string; kind: string }[]>();
+      for (const t of threadIds) {
+        old
+          .prepare(
+            'INSERT INTO threads (id, app_id, contact_id, created_at, updated_at) VALUES (?,?,?,?,?)',
+          )
+          .run(t, APP, 'c1', now, now);
+        expected.set(t, []);
+      }
+      // Messages interleaved over the threads, up to `last` seqs each.
+      const write = (last: Record<string, number>) => {
+        for (let more = true; more;) {
+          more = false;
+          for (const t of threadIds) {
+            const sent = expected.get(t)!;
+            if (sent.length >= (last[t] ?? 0)) continue;
+            more = true;
+            const seq = sent.length + 1;
+            const kind = seq % 4 === 0 ? 'agent' : 'visitor';
+            insert.run(`${t}-${seq}`, t, seq, `k-${t}-${seq}`, kind, `${t} ${seq}`, now);
+            old.prepare('UPDATE threads SET last_seq = ? WHERE id = ?').run(seq, t);
+            sent.push({ seq, text: `${t} ${seq}`, kind });
+          }
+        }
+      };
+      // What the old bulk step had indexed, then the unindexed tail.
+      old.pragma('journal_mode = WAL');
+      old.pragma('synchronous = OFF'); // setting up only
+      write({ long: 600, short: 3 });
+      old.exec(`INSERT INTO message_seq SELECT thread_id, seq, rowid FROM messages;
+        UPDATE meta SET value = (SELECT max(rowid) FROM messages) WHERE key = 'seq_index_upto';`);
+      write({ long: 650, short: 5, tailOnly: 4 });
+      old.close();
+
+      const store = new SqliteStore(path);
+      try {
+        for (const [t, want] of expected) {
+          const got = (await store.history(t, { limit: 1000 })).messages;
+          expect(got.map((m) => ({ seq: m.seq, text: m.text, kind: m.author.kind }))).toEqual(want);
+          await store.setReadCursor(APP, t, 'visitor', 2);
+          const view = await store.threadView(APP, t);
+          expect(view!.unread).toBe(want.filter((m) => m.seq > 2 && m.kind !== 'visitor').length);
+        }
+        const tables = await sqlRows<{ name: string }>(
+          path,
+          "SELECT name FROM sqlite_schema WHERE name IN ('message_seq', 'message_runs')",
+        );
+        expect(tables.map((r) => r.name)).toEqual(['message_runs']);
+        const runs = await sqlRows<{ first_seq: number; last_seq: number }>(
+          path,
+          "SELECT first_seq, last_seq FROM message_runs WHERE thread_id = 'long' ORDER BY first_seq",
+        );
+        expect(runs).toEqual([
+          { first_seq: 1, last_seq: 256 },
+          { first_seq: 257, last_seq: 512 },
+          { first_seq: 513, last_seq: 600 },
+        ]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
