@@ -165,6 +165,30 @@ describe('per-thread order with bulk indexing', () => {
     }
   });
 
+  it('fails a read whose recorded rowid now names another message', async () => {
+    const { threads, sent } = await threadsWithMessages(2, 6);
+    const [a, b] = [threads[0]!.id, threads[1]!.id];
+    // Swap the rowids of the first message of each thread behind the store's back, as a
+    // rowid-renumbering VACUUM could: the runs still point at the old rowids.
+    const db = new Database(f.path);
+    const first = (t: string) =>
+      db.prepare('SELECT rowid AS r FROM messages WHERE thread_id = ? AND seq = 1').get(t) as {
+        r: number;
+      };
+    const [ra, rb] = [first(a).r, first(b).r];
+    db.exec(`UPDATE messages SET rowid = -1 WHERE rowid = ${ra};
+      UPDATE messages SET rowid = ${ra} WHERE rowid = ${rb};
+      UPDATE messages SET rowid = ${rb} WHERE rowid = -1;`);
+    db.close();
+    await expect(store.history(a, { afterSeq: 0, limit: 3 })).rejects.toThrow(
+      `seq-index: ${a}/1 is not at its rowid`,
+    );
+    // The rest of the thread, past the damaged entry, still reads.
+    expect((await store.history(a, { afterSeq: 1, limit: 100 })).messages).toEqual(
+      sent.get(a)!.slice(1),
+    );
+  });
+
   it("reads what another connection appended, before and after that connection's bulk step", async () => {
     const { threads, sent } = await threadsWithMessages(2, 2);
     const t = threads[0]!;

@@ -169,8 +169,16 @@ export function prepareSeqIndex(sqlite: Database.Database, every = INDEX_EVERY) 
       }
       if (wanted.length === 0) return [];
       const rows = byRowids.all(JSON.stringify(wanted.map((e) => e.rowid)));
-      if (rows.length !== wanted.length) throw new Error('seq-index: an indexed message is gone');
       rows.sort((a, b) => (q.order === 'asc' ? a.seq - b.seq : b.seq - a.seq));
+      // The order is kept by rowid: a rowid that no longer names the message it was recorded
+      // for (a damaged file, a rowid-renumbering VACUUM) fails the read instead of serving
+      // another message in its place.
+      const mismatch = wanted.findIndex(
+        (e, i) => rows[i]?.thread_id !== threadId || rows[i]?.seq !== e.seq,
+      );
+      if (mismatch !== -1) {
+        throw new Error(`seq-index: ${threadId}/${wanted[mismatch]!.seq} is not at its rowid`);
+      }
       return rows;
     }),
 
