@@ -1,5 +1,5 @@
 /** Contacts: anonymous visitors, identified users (JWT `sub`), and merging the former into the latter. */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { newId } from '@causette/shared';
 import type { ContactRecord } from '../store.js';
@@ -7,6 +7,7 @@ import type { Db } from './open.js';
 import { contacts, threads } from './schema.js';
 import { toContact } from './rows.js';
 import { writeOutboxRow } from './outbox.js';
+import { GroupInsert } from './group-insert.js';
 
 function newContactRow(
   appId: string,
@@ -26,27 +27,53 @@ function newContactRow(
   };
 }
 
+type ContactRow = typeof contacts.$inferSelect;
+
+function prepareById(db: Db) {
+  return db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.appId, sql.placeholder('appId')),
+        eq(contacts.id, sql.placeholder('contactId')),
+      ),
+    )
+    .prepare();
+}
+
 export class SqliteContactStore {
+  /** New contacts, one per new visitor session: group-committed (group-insert.ts). */
+  readonly created: GroupInsert<ContactRow>;
+  /** Read at every session refresh and socket upgrade: prepared once. */
+  private readonly byId: ReturnType<typeof prepareById>;
+
   constructor(
     private readonly db: Db,
     private readonly sqlite: Database.Database,
-  ) {}
+  ) {
+    const insert = sqlite.prepare<ContactRow>(
+      `INSERT INTO contacts (id, app_id, external_id, name, email, attributes, merged_into,
+         created_at, updated_at) VALUES (@id, @appId, @externalId, @name, @email, @attributes,
+         @mergedInto, @createdAt, @updatedAt)`,
+    );
+    this.created = new GroupInsert(sqlite, (rows) => {
+      for (const row of rows) insert.run(row);
+    });
+    this.byId = prepareById(db);
+  }
 
   async createContact(
     appId: string,
     fields: { externalId?: string; name?: string; email?: string } = {},
   ): Promise<ContactRecord> {
     const row = newContactRow(appId, fields, Date.now());
-    this.db.insert(contacts).values(row).run();
+    await this.created.add(row);
     return toContact(row);
   }
 
   async getContact(appId: string, contactId: string): Promise<ContactRecord | null> {
-    const r = this.db
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.appId, appId), eq(contacts.id, contactId)))
-      .get();
+    const r = this.byId.get({ appId, contactId });
     return r ? toContact(r) : null;
   }
 

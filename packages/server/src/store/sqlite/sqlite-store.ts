@@ -38,6 +38,21 @@ import type {
 } from '../webhooks.js';
 import type { DeliveryStatus } from '@causette/shared';
 
+function prepareLookups(db: Db) {
+  return {
+    app: db
+      .select()
+      .from(apps)
+      .where(eq(apps.id, sql.placeholder('appId')))
+      .prepare(),
+    apiKey: db
+      .select({ id: apiKeys.id, appId: apiKeys.appId })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+      .prepare(),
+  };
+}
+
 export class SqliteStore implements Store {
   readonly epoch: string;
   readonly sqlite: Database.Database;
@@ -49,6 +64,8 @@ export class SqliteStore implements Store {
   private readonly contactStore: SqliteContactStore;
   /** Set when checkpoints run on their own thread. */
   readonly checkpointer: Checkpointer | undefined;
+  /** Lookups made for every session, socket upgrade and API request: prepared once. */
+  private readonly lookups: ReturnType<typeof prepareLookups>;
 
   /**
    * @param path database file, or `:memory:`
@@ -79,6 +96,7 @@ export class SqliteStore implements Store {
     this.admin = new SqliteAdminStore(db, sqlite, this.seqIndex, (id) => this.append.forget(id));
     this.hooks = new SqliteWebhookStore(db, sqlite);
     this.contactStore = new SqliteContactStore(db, sqlite);
+    this.lookups = prepareLookups(db);
   }
 
   // Back office (admin-store.ts).
@@ -156,7 +174,7 @@ export class SqliteStore implements Store {
   }
 
   async getApp(appId: string): Promise<AppRecord | null> {
-    const r = this.db.select().from(apps).where(eq(apps.id, appId)).get();
+    const r = this.lookups.app.get({ appId });
     return r ? toApp(r) : null;
   }
 
@@ -168,12 +186,7 @@ export class SqliteStore implements Store {
   }
 
   async findApiKey(hash: string): Promise<{ id: string; appId: string } | null> {
-    const r = this.db
-      .select({ id: apiKeys.id, appId: apiKeys.appId })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
-      .get();
-    return r ?? null;
+    return this.lookups.apiKey.get({ hash }) ?? null;
   }
 
   // Contacts (contacts-store.ts).
@@ -312,6 +325,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.sqlite.open) this.contactStore.created.flush(); // new contacts still queued
     await this.checkpointer?.stop();
     // The last connection to close checkpoints what is left and removes the WAL.
     if (this.sqlite.open) this.sqlite.close();
