@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import type * as v from 'valibot';
 import { check, type ParseResult } from '@causette/shared';
-import { readBody } from './errors.js';
+import { parseBodyText, readBodyText, tooLarge } from './errors.js';
 
 /** A path parameter (always present on a matched route). */
 export const param = (c: Context, name: string): string => c.req.param(name) ?? '';
@@ -55,7 +55,7 @@ export async function readOptionalBody<T>(
   c: Context,
   schema: v.GenericSchema<unknown, T>,
 ): Promise<ParseResult<T>> {
-  // Hono caches the body text, so readBody below reads the same text again.
-  if ((await c.req.text()).trim() === '') return check(schema, {});
-  return readBody(c, schema);
+  const text = await readBodyText(c);
+  if (text === null) return tooLarge();
+  return text.trim() === '' ? check(schema, {}) : parseBodyText(text, schema);
 }

@@ -13,12 +13,43 @@ export async function readBody<T>(
   c: Context,
   schema: v.GenericSchema<unknown, T>,
 ): Promise<ParseResult<T>> {
-  const len = Number(c.req.header('content-length') ?? '0');
-  if (len > MAX_BODY_BYTES)
-    return { ok: false, code: ErrorCode.TooLarge, message: 'body too large' };
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES)
-    return { ok: false, code: ErrorCode.TooLarge, message: 'body too large' };
+  const text = await readBodyText(c);
+  return text === null ? tooLarge() : parseBodyText(text, schema);
+}
+
+/**
+ * The body as text, or null past MAX_BODY_BYTES. A chunked body declares no length, so the
+ * limit is applied while reading: nothing beyond it is read into memory, and the answer does
+ * not wait for the rest of the body.
+ */
+export async function readBodyText(c: Context): Promise<string | null> {
+  if (Number(c.req.header('content-length') ?? '0') > MAX_BODY_BYTES) return null;
+  const body = c.req.raw.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      reader.releaseLock();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+export const tooLarge = () =>
+  ({ ok: false, code: ErrorCode.TooLarge, message: 'body too large' }) as const;
+
+/** JSON-parses and validates a body already read. */
+export function parseBodyText<T>(
+  text: string,
+  schema: v.GenericSchema<unknown, T>,
+): ParseResult<T> {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -5,6 +5,7 @@ import { TestClient } from '../../testing/ws-test-client.js';
 import { api, serverFixture, type Fixture } from '../../test-support/fixtures.js';
 import { startReceiver, type Received, type Receiver } from '../../test-support/receiver.js';
 import { until } from '../../test-support/until.js';
+import { chunkedBody } from '../../test-support/chunked-body.js';
 
 let s: Fixture;
 let rx: Receiver;
@@ -82,6 +83,22 @@ describe('endpoints', () => {
       overlapSeconds: 0,
     });
     expect(now.json.previousSecretExpiresAt).toBeNull();
+  });
+
+  it('refuses an oversize chunked body on a POST whose body is optional, without reading it all', async () => {
+    const ep = await endpoint();
+    const big = chunkedBody();
+    const r = await fetch(`${s.url}/v1/webhooks/endpoints/${ep.id}/rotate-secret`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+      ...big.init,
+    });
+    expect(r.status).toBe(413);
+    expect(await r.json()).toMatchObject({ error: { code: 'too_large' } });
+    expect(big.pulled()).toBeLessThan(big.offeredChunks / 8);
+    // Nothing changed: the endpoint still has no previous secret.
+    const got = await call('GET', `/v1/webhooks/endpoints/${ep.id}`);
+    expect(got.json.previousSecretExpiresAt).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import { TestClient, openSession } from '../../testing/ws-test-client.js';
 import { api, createOtherApp, serverFixture, type Fixture } from '../../test-support/fixtures.js';
 import { signIdentityToken } from '../../auth/identity-jwt.js';
 import { createLogger } from '../../logger.js';
+import { chunkedBody } from '../../test-support/chunked-body.js';
 
 let s: Fixture;
 let logs = '';
@@ -52,6 +53,21 @@ describe('visitor sessions', () => {
         : body;
     const r = await post(b);
     expect(r).toMatchObject({ status, json: { error: { code } } });
+  });
+
+  it('answers an oversize chunked body with 413 without reading the rest of it', async () => {
+    // A chunked body declares no length: 256 MiB offered.
+    const big = chunkedBody();
+    const r = await fetch(`${s.url}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...big.init,
+    });
+    expect(r.status).toBe(413);
+    expect(await r.json()).toMatchObject({ error: { code: 'too_large' } });
+    // Answered once the limit was passed (plus what the socket buffers held), not at the end.
+    expect(big.pulled()).toBeLessThan(big.offeredChunks / 8);
+    expect((await post({ appId: s.appId })).status).toBe(200);
   });
 
   it("rejects another app's visitor token", async () => {
