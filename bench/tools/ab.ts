@@ -1,10 +1,12 @@
 /**
  * Quick side-by-side of raw ws and Causette throughput at one client count, alternating
  * rounds in one run (for trying a change; figures for BENCHMARKS.md come from `pnpm bench`).
- * With a fourth argument, a second Causette build (the path of its `dist/cli.js`, e.g. a copy
- * of packages/server/dist made before the change, kept inside packages/server so its imports
- * resolve) runs in every round too, after the first: two builds compared on the same host
- * minute, each also as a ratio to the raw ws round before it.
+ * With a fourth argument, a second Causette build (the path of its `cli.js`: a copy of
+ * packages/server/dist made before the change, at packages/server/dist-NAME/dist so its
+ * imports resolve, with that build's migrations copied to packages/server/dist-NAME/drizzle,
+ * where it looks for them) runs in every round too, after the first: two builds compared on
+ * the same host minute, each also as a ratio to the raw ws round before it. Rounds of the
+ * same build have differed by up to 40% on a shared host: repeat before concluding.
  * Usage: node --import tsx bench/tools/ab.ts [clients] [rounds] [measureMs] [otherCli]
  */
 import { compileRelays } from '../lib/compile.js';
