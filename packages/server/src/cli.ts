@@ -15,13 +15,14 @@ const USAGE = `Usage:
   causette serve [--port 8787] [--host 127.0.0.1] [--data ./data] [--log-level info]
                  [--allowed-origins https://a.example,https://b.example] [--no-demo]
                  [--heartbeat-ms 25000] [--rate-limit 20] [--sessions-per-minute 60]
-                 [--allow-private-webhooks]
+                 [--max-sockets-per-contact 16] [--allow-private-webhooks]
   causette init  [--data ./data] [--allowed-origins ...] [--json]
 ${KEYS_USAGE}
 
 Env: CAUSETTE_PORT, CAUSETTE_HOST, CAUSETTE_DATA, CAUSETTE_LOG_LEVEL, CAUSETTE_ALLOWED_ORIGINS,
      CAUSETTE_HEARTBEAT_MS, CAUSETTE_RATE_LIMIT (frames/s per socket, burst 2x),
-     CAUSETTE_SESSIONS_PER_MINUTE (new anonymous sessions per IP), CAUSETTE_ALLOW_PRIVATE_WEBHOOKS=1,
+     CAUSETTE_SESSIONS_PER_MINUTE (new anonymous sessions per IP),
+     CAUSETTE_MAX_SOCKETS_PER_CONTACT (open sockets per visitor), CAUSETTE_ALLOW_PRIVATE_WEBHOOKS=1,
      CAUSETTE_WEBHOOK_SCHEDULE_MS (retry delays, e.g. 0,5000,300000), CAUSETTE_WEBHOOK_TIMEOUT_MS,
      CAUSETTE_WEBHOOK_RETENTION_DAYS (webhook delivery log kept, default 30; 0 keeps all)`;
 
@@ -53,6 +54,7 @@ function configFrom(argv: string[]): {
       'heartbeat-ms': { type: 'string' },
       'rate-limit': { type: 'string' },
       'sessions-per-minute': { type: 'string' },
+      'max-sockets-per-contact': { type: 'string' },
       'no-demo': { type: 'boolean' },
       'allow-private-webhooks': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -79,6 +81,9 @@ function configFrom(argv: string[]): {
       return r === undefined ? undefined : Math.max(1, Math.round(r * 2));
     })(),
     sessionsPerMinute: num(values['sessions-per-minute'] ?? env.CAUSETTE_SESSIONS_PER_MINUTE),
+    maxSocketsPerContact: num(
+      values['max-sockets-per-contact'] ?? env.CAUSETTE_MAX_SOCKETS_PER_CONTACT,
+    ),
     demo: values['no-demo'] ? false : undefined,
     allowPrivateWebhooks:
       values['allow-private-webhooks'] || env.CAUSETTE_ALLOW_PRIVATE_WEBHOOKS === '1'

@@ -20,6 +20,8 @@ export const ConfigSchema = v.object({
   rateLimitBurst: v.pipe(v.number(), v.integer(), v.minValue(1)),
   /** New anonymous sessions per client IP per minute. */
   sessionsPerMinute: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** Open sockets one visitor (contact) may hold at once: its tabs and devices. */
+  maxSocketsPerContact: v.pipe(v.number(), v.integer(), v.minValue(1)),
   /** Origins allowed for the default app created on first start. */
   allowedOrigins: v.array(v.string()),
   /** Folder with the widget bundles served under /widget/ (optional). */
@@ -41,6 +43,7 @@ export const DEFAULT_CONFIG: Config = {
   rateLimitPerSecond: 20,
   rateLimitBurst: 40,
   sessionsPerMinute: 60,
+  maxSocketsPerContact: 16,
   allowedOrigins: [],
   demo: true,
   allowPrivateWebhooks: false,

@@ -118,6 +118,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     config,
     logger,
     webhooks: dispatcher,
+    socketsOf: (contactId) => hub.socketsOf(contactId),
     isReady: () => ready,
   };
   const app = createHttpApp(services, [...(config.demo ? [demoRoutes] : []), ...routes]);
@@ -128,8 +129,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     fetch: (req: Request, env: UpgradeEnv) => app.fetch(req, env),
     logger,
     onOpen: (socket, who) => {
-      const conn = new Connection(socket, who.appId, who.contactId, rt);
-      return conn;
+      // The upgrade route checked the count too; this closes the race of parallel upgrades.
+      if (hub.socketsOf(who.contactId) >= config.maxSocketsPerContact) {
+        socket.close(CloseCode.TooManyConnections, 'too many sockets for this visitor');
+        return { onText: () => {}, onBinary: () => {}, onClosed: () => {} };
+      }
+      return new Connection(socket, who.appId, who.contactId, rt);
     },
   });
 

@@ -27,6 +27,8 @@ export const ErrorCode = {
   NotFound: 'not_found',
   /** Too many frames or requests; slow down. */
   RateLimited: 'rate_limited',
+  /** This visitor already holds as many open sockets as the server allows (one per tab). */
+  TooManyConnections: 'too_many_connections',
   /** The same idempotency key was reused with a different body. */
   IdempotencyConflict: 'idempotency_conflict',
   /** Request body/query failed validation. */
@@ -67,6 +69,8 @@ export const CloseCode = {
   HeartbeatTimeout: 4010,
   /** The connection kept flooding after rate-limit errors. */
   RateLimited: 4029,
+  /** This visitor already holds as many open sockets as the server allows. */
+  TooManyConnections: 4009,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -16,6 +16,8 @@ export interface Services {
   logger: Logger;
   /** The webhook dispatcher: routes wake it after a change it should deliver soon. */
   webhooks: { wake(): void };
+  /** Sockets a contact holds open now (the upgrade route caps them). */
+  socketsOf(contactId: string): number;
   /** False until start-up finished and again once shutdown began. */
   isReady(): boolean;
 }

@@ -43,6 +43,9 @@ export class Connection {
     private readonly ctx: RealtimeContext,
   ) {
     this.bucket = new TokenBucket(ctx.config.rateLimitPerSecond, ctx.config.rateLimitBurst);
+    // In the hub from the start, so a socket that never says hello is counted and swept too;
+    // events reach it only once it is resuming or live.
+    ctx.hub.add(this);
   }
 
   /** Raw text from the socket. */
@@ -227,10 +230,9 @@ export class Connection {
       this.close(CloseCode.ProtocolError, 'unsupported protocol version');
       return;
     }
-    // Subscribe before reading the replay so nothing committed in between is missed;
-    // live events are held back until the replay has been sent.
+    // Receive events (the hub has this socket since it opened) before reading the replay, so
+    // nothing committed in between is missed; they are held back until the replay is sent.
     this.phase = 'resuming';
-    this.ctx.hub.add(this);
     const { store } = this.ctx;
     this.sendFrame({
       type: 'welcome',
@@ -323,6 +325,8 @@ export class Connection {
       this.close(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
       return;
     }
+    // Before the handshake the client owes a hello, not a pong: nothing to ping yet.
+    if (this.phase === 'awaiting_hello') return;
     this.sendFrame({ type: 'ping', t: now });
   }
 

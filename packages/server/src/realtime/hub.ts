@@ -1,4 +1,7 @@
-/** Live connections by contact: routes bus events to sockets and runs the heartbeat sweep. */
+/**
+ * Open connections by contact: routes bus events to sockets, runs the heartbeat sweep, and
+ * counts each contact's sockets (config.maxSocketsPerContact).
+ */
 import type { Bus, BusEvent } from '../bus/bus.js';
 import { frameText, type Connection } from './connection.js';
 
@@ -18,6 +21,12 @@ export class Hub {
     return this.all.size;
   }
 
+  /** Sockets this contact holds open now, before or after their `hello`. */
+  socketsOf(contactId: string): number {
+    return this.byContact.get(contactId)?.size ?? 0;
+  }
+
+  /** From the socket's opening: counted, swept by the heartbeat, routed once it is live. */
   add(c: Connection): void {
     this.all.add(c);
     let set = this.byContact.get(c.contactId);

@@ -1,8 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { CloseCode } from '@causette/shared';
 import { TestClient, openSession } from '../testing/ws-test-client.js';
 import { api, serverFixture, type Fixture } from '../test-support/fixtures.js';
 import { MemoryBus } from '../bus/memory-bus.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { until } from '../test-support/until.js';
 
 let s: Fixture | undefined;
 afterEach(async () => {
@@ -22,12 +27,99 @@ describe('heartbeat', () => {
     alive.close();
   });
 
+  it('closes a socket that never says hello once the heartbeat window passes, unpinged', async () => {
+    s = await serverFixture({ heartbeatMs: 100 });
+    const { token, contactId } = await openSession(s.url, { appId: s.appId });
+    const mute = await TestClient.open(s.url, token);
+    expect(s.hub.socketsOf(contactId)).toBe(1);
+    expect((await mute.waitClosed(3000)).code).toBe(CloseCode.HeartbeatTimeout);
+    expect(mute.frames).toEqual([]); // no ping (nor anything else) before the handshake
+    expect(s.hub.size).toBe(0);
+  });
+
   it('answers an application-level ping with a pong', async () => {
     s = await serverFixture();
     const c = await TestClient.connect(s.url, s.appId);
     c.send({ type: 'ping', t: 42 });
     expect(await c.next('pong')).toEqual({ type: 'pong', t: 42 });
     c.close();
+  });
+});
+
+describe('sockets per visitor', () => {
+  it('refuses a socket past the cap with 429 too_many_connections until one closes', async () => {
+    s = await serverFixture({ maxSocketsPerContact: 3 });
+    const { token, contactId } = await openSession(s.url, { appId: s.appId });
+    // Sockets count from their opening, whether or not they said hello.
+    const held = [
+      await TestClient.connect(s.url, s.appId, { token }),
+      await TestClient.open(s.url, token),
+      await TestClient.connect(s.url, s.appId, { token }),
+    ];
+    const refused = (await TestClient.open(s.url, token).catch((e: unknown) => e)) as {
+      status: number;
+      body: string;
+    };
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'too_many_connections' } });
+    expect(s.hub.socketsOf(contactId)).toBe(3);
+    // Another visitor is not affected, and the held sockets still work.
+    const other = await TestClient.connect(s.url, s.appId);
+    held[0]!.send({ type: 'ping', t: 7 });
+    expect(await held[0]!.next('pong')).toEqual({ type: 'pong', t: 7 });
+    // One tab closes: a new socket gets in.
+    held[1]!.close();
+    expect(
+      await until(
+        () => s!.hub.socketsOf(contactId),
+        (n) => n === 2,
+      ),
+    ).toBe(2);
+    held[1] = await TestClient.connect(s.url, s.appId, { token });
+    expect(s.hub.socketsOf(contactId)).toBe(3);
+    for (const c of [...held, other]) c.close();
+  });
+
+  it('holds the cap against upgrades that all passed the check: the extra ones close with 4009', async () => {
+    // A store whose contact lookups (one per upgrade) all answer together once eight are
+    // waiting, as a slow remote database might: every upgrade passes the route's count before
+    // the first socket opens.
+    const dir = mkdtempSync(join(tmpdir(), 'causette-slow-'));
+    const inner = new SqliteStore(join(dir, 'causette.db'));
+    const held: (() => void)[] = [];
+    const slow = new Proxy(inner, {
+      get(target, key) {
+        const v: unknown = Reflect.get(target, key);
+        if (key === 'getContact') {
+          return async (appId: string, id: string) => {
+            await new Promise<void>((r) => {
+              held.push(r);
+              if (held.length === 8) for (const go of held) go();
+            });
+            return target.getContact(appId, id);
+          };
+        }
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    s = await serverFixture({ store: slow, maxSocketsPerContact: 2 });
+    const { token, contactId } = await openSession(s.url, { appId: s.appId });
+    const tries = await Promise.allSettled(
+      Array.from({ length: 8 }, () => TestClient.open(s!.url, token)),
+    );
+    const opened = tries.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(opened.length).toBe(8);
+    const open = await until(
+      () => opened.filter((c) => c.closed === null).length,
+      (n) => n <= 2,
+    );
+    expect(open).toBe(2);
+    for (const c of opened.filter((c) => c.closed !== null)) {
+      expect(c.closed!.code).toBe(CloseCode.TooManyConnections);
+    }
+    expect(s.hub.socketsOf(contactId)).toBe(2);
+    for (const c of opened) c.close();
   });
 });
 

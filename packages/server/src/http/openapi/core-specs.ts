@@ -64,6 +64,10 @@ export const coreSpecs = [
     responses: {
       101: { description: 'Switching protocols' },
       426: { description: 'Not a WebSocket upgrade' },
+      429: {
+        description:
+          'This visitor already holds the most open sockets allowed (`too_many_connections`)',
+      },
     },
   }),
   op({

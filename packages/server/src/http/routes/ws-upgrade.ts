@@ -33,6 +33,14 @@ export function wsUpgradeRoutes(s: Services) {
     if (!contact || contact.mergedInto !== null) {
       return jsonError(c, 401, ErrorCode.InvalidToken, 'session token rejected');
     }
+    if (s.socketsOf(contact.id) >= s.config.maxSocketsPerContact) {
+      return jsonError(
+        c,
+        429,
+        ErrorCode.TooManyConnections,
+        `at most ${s.config.maxSocketsPerContact} open sockets per visitor`,
+      );
+    }
     c.env.upgrade.accepted = { appId: app.id, contactId: contact.id };
     return c.body(null, 200);
   });
