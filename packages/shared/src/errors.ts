@@ -42,15 +42,19 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Codes after which resending the same request can never succeed. */
+/**
+ * Codes after which resending the same request can never succeed. Written as literals (the
+ * type still checks each one): the SDK bundles this set, and a reference to `ErrorCode` would
+ * bundle every code with it.
+ */
 export const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  ErrorCode.BadFrame,
-  ErrorCode.BadJson,
-  ErrorCode.TooLarge,
-  ErrorCode.UnknownType,
-  ErrorCode.NotFound,
-  ErrorCode.ThreadClosed,
-  ErrorCode.ValidationFailed,
+  'bad_frame',
+  'bad_json',
+  'too_large',
+  'unknown_type',
+  'not_found',
+  'thread_closed',
+  'validation_failed',
 ]);
 
 /** WebSocket close codes used by the server (4000-4999 are application-defined). */

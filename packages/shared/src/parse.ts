@@ -2,7 +2,9 @@
 import * as v from 'valibot';
 import { ClientFrame, CLIENT_FRAME_TYPES } from './client-frames.js';
 import { ServerFrame, SERVER_FRAME_TYPES } from './server-frames.js';
-import { ErrorCode } from './errors.js';
+// Codes as literals (typed by ErrorCode): a value import of ErrorCode would put every code in
+// the SDK's bundle.
+import type { ErrorCode } from './errors.js';
 import { MAX_FRAME_BYTES } from './limits.js';
 
 export type ParseResult<T> =
@@ -21,16 +23,16 @@ function parseWith<T>(
   known: readonly string[],
 ): ParseResult<T> {
   if (raw.length > MAX_FRAME_BYTES) {
-    return { ok: false, code: ErrorCode.TooLarge, message: `frame over ${MAX_FRAME_BYTES} bytes` };
+    return { ok: false, code: 'too_large', message: `frame over ${MAX_FRAME_BYTES} bytes` };
   }
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch {
-    return { ok: false, code: ErrorCode.BadJson, message: 'frame is not valid JSON' };
+    return { ok: false, code: 'bad_json', message: 'frame is not valid JSON' };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, code: ErrorCode.BadFrame, message: 'frame must be a JSON object' };
+    return { ok: false, code: 'bad_frame', message: 'frame must be a JSON object' };
   }
   const rec = data as Record<string, unknown>;
   const ref =
@@ -43,14 +45,13 @@ function parseWith<T>(
   if (typeof rec.type !== 'string' || !known.includes(rec.type)) {
     return {
       ok: false,
-      code: ErrorCode.UnknownType,
+      code: 'unknown_type',
       message: `unknown frame type ${JSON.stringify(String(rec.type)).slice(0, 40)}`,
       ...withRef,
     };
   }
   const r = v.safeParse(schema, data);
-  if (!r.success)
-    return { ok: false, code: ErrorCode.BadFrame, message: describe(r.issues), ...withRef };
+  if (!r.success) return { ok: false, code: 'bad_frame', message: describe(r.issues), ...withRef };
   return { ok: true, value: r.output };
 }
 
@@ -69,5 +70,5 @@ export function check<T>(schema: v.GenericSchema<unknown, T>, data: unknown): Pa
   const r = v.safeParse(schema, data);
   return r.success
     ? { ok: true, value: r.output }
-    : { ok: false, code: ErrorCode.ValidationFailed, message: describe(r.issues) };
+    : { ok: false, code: 'validation_failed', message: describe(r.issues) };
 }
