@@ -6,7 +6,7 @@
  * imports resolve, with that build's migrations copied to packages/server/dist-NAME/drizzle,
  * where it looks for them) runs in every round too, after the first: two builds compared on
  * the same host minute, each also as a ratio to the raw ws round before it. Rounds of the
- * same build have differed by up to 40% on a shared host: repeat before concluding.
+ * same build have differed by up to 42% on a shared host: repeat before concluding.
  * Usage: node --import tsx bench/tools/ab.ts [clients] [rounds] [measureMs] [otherCli]
  */
 import { compileRelays } from '../lib/compile.js';
