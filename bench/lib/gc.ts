@@ -9,15 +9,21 @@ import type { Child } from './proc.js';
 
 export const INSPECT_FLAG = '--inspect=127.0.0.1:0';
 
-export async function collectGarbage(child: Child): Promise<void> {
+/** A connection to the inspector of a child started with INSPECT_FLAG. */
+export async function openInspector(child: Child): Promise<WebSocket> {
   const url = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(child.stderr())?.[0];
   if (!url)
     throw new Error(`no inspector URL in the child's stderr: ${child.stderr().slice(0, 300)}`);
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, { maxPayload: 2 ** 30 });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
+  return ws;
+}
+
+export async function collectGarbage(child: Child): Promise<void> {
+  const ws = await openInspector(child);
   const call = (id: number, method: string) =>
     new Promise<void>((resolve) => {
       ws.on('message', function onMsg(d) {

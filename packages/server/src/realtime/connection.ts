@@ -311,7 +311,7 @@ export class Connection {
       this.close(CloseCode.SlowConsumer, 'slow consumer');
       return;
     }
-    this.socket.send(data);
+    this.socket.sendText(data);
   }
 
   private error(code: string, message: string, ref?: string): void {

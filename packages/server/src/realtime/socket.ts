@@ -1,6 +1,7 @@
 /** The few socket operations realtime code needs; the ws adapter implements them. */
 export interface Socket {
-  send(data: string): void;
+  /** Send one text frame (frames sent in one turn of work leave in one write). */
+  sendText(data: string): void;
   close(code: number, reason: string): void;
   /** Drop the TCP connection at once (dead or stuck peer). */
   terminate(): void;

@@ -31,7 +31,7 @@ describe('ws adapter', () => {
       onOpen: (socket) => ({
         onText: (t) => {
           texts.push(t);
-          socket.send(`echo ${t}`);
+          socket.sendText(`echo ${t}`);
         },
         onBinary: () => {},
         onClosed: () => {},

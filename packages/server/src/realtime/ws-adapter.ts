@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL } from '@causette/shared';
 import type { Logger } from '../logger.js';
 import type { Socket } from './socket.js';
@@ -49,10 +49,62 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { headers });
 }
 
-/** The only place a ws socket is touched after its upgrade. */
+/** What ws's `_socket` offers beyond the stream types: write batching. */
 interface RawSocket {
   cork(): void;
   uncork(): void;
+}
+
+/**
+ * The socket class the ws server creates: it is also the `Socket` realtime code sees, and its
+ * listeners are module functions reading `this`, so an open socket carries no closures of its
+ * own (a wrapper object with five closures and three listener arrows cost ~650 bytes of heap
+ * per idle socket: `bench/tools/heap-diff.ts`).
+ */
+class ServerSocket extends WebSocket implements Socket {
+  handlers: SocketHandlers | undefined;
+  logger: Logger | undefined;
+  private corked = false;
+
+  // ws writes each frame with its own syscall; corking until the current batch of work is
+  // done (nextTick runs after the microtasks that send a commit's acks and broadcasts) lets
+  // several frames for this socket leave in one write.
+  sendText(data: string): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.raw().cork();
+      process.nextTick(uncork, this);
+    }
+    this.send(data);
+  }
+
+  uncork(): void {
+    this.corked = false;
+    this.raw().uncork();
+  }
+
+  private raw(): RawSocket {
+    return (this as unknown as { _socket: RawSocket })._socket;
+  }
+}
+
+function uncork(s: ServerSocket): void {
+  s.uncork();
+}
+
+// ws calls listeners with `this` set to the socket, which the server made a ServerSocket.
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const { handlers } = this as ServerSocket;
+  if (isBinary) handlers!.onBinary();
+  else handlers!.onText(data.toString());
+}
+
+function onClose(this: WebSocket): void {
+  (this as ServerSocket).handlers!.onClosed();
+}
+
+function onError(this: WebSocket, err: Error): void {
+  (this as ServerSocket).logger!.debug({ err: err.message }, 'socket error');
 }
 
 /**
@@ -60,43 +112,15 @@ interface RawSocket {
  * listeners do not capture (and keep alive) the upgrade request with its headers and token.
  */
 function wire(
-  ws: WebSocket,
+  ws: ServerSocket,
   who: { appId: string; contactId: string },
   opts: WsAdapterOptions,
 ): void {
-  // ws writes each frame with its own syscall; corking until the current batch of work is
-  // done (nextTick runs after the microtasks that send a commit's acks and broadcasts) lets
-  // several frames for this socket leave in one write.
-  const raw = (ws as unknown as { _socket: RawSocket })._socket;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    raw.uncork();
-  };
-  const handlers = opts.onOpen(
-    {
-      send: (d) => {
-        if (!corked) {
-          corked = true;
-          raw.cork();
-          process.nextTick(uncork);
-        }
-        ws.send(d);
-      },
-      close: (code, reason) => ws.close(code, reason),
-      terminate: () => ws.terminate(),
-      get bufferedAmount() {
-        return ws.bufferedAmount;
-      },
-    },
-    who,
-  );
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) handlers.onBinary();
-    else handlers.onText(data.toString());
-  });
-  ws.on('close', () => handlers.onClosed());
-  ws.on('error', (err) => opts.logger.debug({ err: err.message }, 'socket error'));
+  ws.logger = opts.logger;
+  ws.handlers = opts.onOpen(ws, who);
+  ws.on('message', onMessage);
+  ws.on('close', onClose);
+  ws.on('error', onError);
 }
 
 /**
@@ -111,7 +135,8 @@ function destroyOnError(this: Duplex): void {
 
 /** Attach WebSocket handling to an HTTP server; returns a function that closes the ws server. */
 export function attachWebSockets(server: Server, opts: WsAdapterOptions): () => void {
-  const wss = new WebSocketServer({
+  const wss = new WebSocketServer<typeof ServerSocket>({
+    WebSocket: ServerSocket,
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
     perMessageDeflate: false,
