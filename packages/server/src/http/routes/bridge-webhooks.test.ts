@@ -5,7 +5,7 @@ import { TestClient } from '../../testing/ws-test-client.js';
 import { api, serverFixture, type Fixture } from '../../test-support/fixtures.js';
 import { startReceiver, type Received, type Receiver } from '../../test-support/receiver.js';
 import { until } from '../../test-support/until.js';
-import { chunkedBody } from '../../test-support/chunked-body.js';
+import { chunkedBody } from '../../test-support/oversize-body.js';
 
 let s: Fixture;
 let rx: Receiver;

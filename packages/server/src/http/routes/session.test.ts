@@ -4,7 +4,7 @@ import { TestClient, openSession } from '../../testing/ws-test-client.js';
 import { api, createOtherApp, serverFixture, type Fixture } from '../../test-support/fixtures.js';
 import { signIdentityToken } from '../../auth/identity-jwt.js';
 import { createLogger } from '../../logger.js';
-import { chunkedBody } from '../../test-support/chunked-body.js';
+import { chunkedBody, declaredBody } from '../../test-support/oversize-body.js';
 
 let s: Fixture;
 let logs = '';
@@ -67,6 +67,17 @@ describe('visitor sessions', () => {
     expect(await r.json()).toMatchObject({ error: { code: 'too_large' } });
     // Answered once the limit was passed (plus what the socket buffers held), not at the end.
     expect(big.pulled()).toBeLessThan(big.offeredChunks / 8);
+    expect((await post({ appId: s.appId })).status).toBe(200);
+  });
+
+  it('answers a body declared too long with 413 and closes the connection instead of reading it', async () => {
+    // 256 MiB declared: refused from the header, and the connection is closed so that the
+    // server does not read (and discard) the rest to reach a next request.
+    const r = await declaredBody(s.url, '/v1/session');
+    expect(r.status).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(r.connectionClose).toBe(true);
+    expect(r.closed).toBe(true);
+    expect(r.sent).toBeLessThan(32 * 1024 * 1024);
     expect((await post({ appId: s.appId })).status).toBe(200);
   });
 
