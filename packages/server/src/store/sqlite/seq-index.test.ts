@@ -1,7 +1,6 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -10,6 +9,7 @@ import type { Message } from '@causette/shared';
 import { RUN_SPAN } from './seq-index.js';
 import { SqliteStore } from './sqlite-store.js';
 import { storeFixture, type StoreFixture } from '../../test-support/store-fixture.js';
+import { migrationsUpTo } from '../../test-support/old-migrations.js';
 
 // A bulk step every 5 messages, so pages, counts and last messages cross the boundary between
 // indexed messages and the unindexed tail many times.
@@ -50,22 +50,6 @@ async function threadsWithMessages(nThreads: number, batches: number) {
     }
   }
   return { contact, threads, sent };
-}
-
-const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
-
-/** A copy of the committed migrations, only the first `n` of them (an older server's). */
-function migrationsUpTo(dir: string, n: number): string {
-  const out = join(dir, 'migrations');
-  mkdirSync(join(out, 'meta'), { recursive: true });
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as {
-    entries: { tag: string }[];
-  };
-  journal.entries = journal.entries.slice(0, n);
-  writeFileSync(join(out, 'meta/_journal.json'), JSON.stringify(journal));
-  for (const e of journal.entries)
-    copyFileSync(join(MIGRATIONS, `${e.tag}.sql`), join(out, `${e.tag}.sql`));
-  return out;
 }
 
 /** Rows read through a separate read-only connection. */
