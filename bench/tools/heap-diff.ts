@@ -3,7 +3,9 @@
  * heap snapshot, opens N sockets (hello answered), takes another, and prints the heap growth per
  * socket by object kind (constructor or closure name), largest first. RSS figures come from
  * `pnpm bench`; this says where they go.
- * Usage (after `pnpm build`): node --import tsx bench/tools/heap-diff.ts [sockets] [rows]
+ * Usage (after `pnpm build`):
+ *   node --import tsx bench/tools/heap-diff.ts [sockets] [rows] [heartbeatMs] [holdMs]
+ * With HOLD=seconds, no snapshot is taken and the server is kept that long after the readings.
  */
 import { compileRelays } from '../lib/compile.js';
 import { collectGarbage, openInspector } from '../lib/gc.js';
@@ -12,6 +14,9 @@ import { endpoint, loadgen, ready, sleep } from '../scenarios/common.js';
 
 const n = Number(process.argv[2] ?? 2000);
 const rows = Number(process.argv[3] ?? 25);
+/** As in `pnpm bench`'s idle scenario: pings every 5 s, readings after 6 s of them. */
+const heartbeatMs = Number(process.argv[4] ?? 5000);
+const holdMs = Number(process.argv[5] ?? 6000);
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -57,8 +62,30 @@ async function heapByKind(child: Child): Promise<Map<string, { size: number; cou
   return out;
 }
 
+/** RSS, heap and each V8 heap space's physical size of the server, in MiB. */
+async function memory(child: Child): Promise<Record<string, number>> {
+  const ws = await openInspector(child);
+  const expression = `JSON.stringify((() => {
+    const mib = (b) => Math.round(b / 1048576 * 10) / 10;
+    const m = process.memoryUsage();
+    const out = { rss: mib(m.rss), heapUsed: mib(m.heapUsed), external: mib(m.external) };
+    for (const s of process.getBuiltinModule('v8').getHeapSpaceStatistics())
+      out[s.space_name] = mib(s.physical_space_size);
+    return out;
+  })())`;
+  const value = await new Promise<string>((resolve) => {
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { id?: number; result?: { result: { value: string } } };
+      if (m.id === 1) resolve(m.result!.result.value);
+    });
+    ws.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression } }));
+  });
+  ws.close();
+  return JSON.parse(value) as Record<string, number>;
+}
+
 compileRelays();
-const server = await ready('causette', { fds: n + 1024, inspect: true, heartbeatMs: 60_000 });
+const server = await ready('causette', { fds: n + 1024, inspect: true, heartbeatMs });
 const gen = loadgen(
   {
     mode: 'idle',
@@ -73,12 +100,20 @@ const gen = loadgen(
 try {
   await gen.line((o) => o.phase === 'sessions', 300_000);
   await collectGarbage(server.child);
-  const before = await heapByKind(server.child);
+  const memBefore = await memory(server.child);
+  // A snapshot leaves the serializer's native memory behind: with HOLD, none is taken, so the
+  // held process can be inspected (/proc/PID/smaps) as the sockets left it.
+  const snapshots = !process.env.HOLD;
+  const before = snapshots ? await heapByKind(server.child) : new Map();
   gen.send('connect');
   await gen.line((o) => o.phase === 'ramped', 300_000);
-  await sleep(1000);
+  await sleep(holdMs);
   await collectGarbage(server.child);
-  const after = await heapByKind(server.child);
+  const memAfter = await memory(server.child);
+  const after = snapshots ? await heapByKind(server.child) : new Map();
+  console.log('MiB          before  after');
+  for (const [k, a] of Object.entries(memAfter))
+    console.log(`${k.padEnd(22)} ${String(memBefore[k]).padStart(6)} ${String(a).padStart(6)}`);
   const diff = [...after]
     .map(([k, a]) => {
       const b = before.get(k) ?? { size: 0, count: 0 };
@@ -89,6 +124,10 @@ try {
   console.log(`heap growth per socket (${n} sockets): ${total.toFixed(0)} B`);
   for (const d of diff.slice(0, rows))
     console.log(`${d.size.toFixed(0).padStart(7)} B  ${d.count.toFixed(2).padStart(6)}  ${d.k}`);
+  if (process.env.HOLD) {
+    console.log(`holding for ${process.env.HOLD} s, server pid ${server.child.proc.pid}`);
+    await sleep(Number(process.env.HOLD) * 1000);
+  }
 } finally {
   gen.proc.kill();
   await server.stop();

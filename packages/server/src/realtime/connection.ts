@@ -29,12 +29,14 @@ export class Connection {
   private phase: Phase = 'awaiting_hello';
   private readonly bucket: TokenBucket;
   private strikes = 0;
+  // Made when first needed: most sockets sit idle, never touching a thread.
   /** Thread ids verified to belong to this contact. */
-  private readonly owned = new Set<string>();
+  private owned: Set<string> | undefined;
   /** Live events that arrived while the resume replay was being sent. */
-  private buffered: BusEvent[] = [];
+  private buffered: BusEvent[] | undefined;
   private busy = false;
-  private readonly queue: ClientFrame[] = [];
+  /** Frames that arrived while an earlier one was being handled. */
+  private queue: ClientFrame[] | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -77,7 +79,7 @@ export class Connection {
       this.error(r.code, r.message, r.ref);
       return;
     }
-    if (this.busy) this.queue.push(r.value);
+    if (this.busy) (this.queue ??= []).push(r.value);
     else this.dispatch(r.value);
   }
 
@@ -98,7 +100,7 @@ export class Connection {
       this.busy = true;
       p.catch((e: unknown) => this.fail(e, frame)).finally(() => {
         this.busy = false;
-        while (!this.busy && this.queue.length > 0) this.dispatch(this.queue.shift()!);
+        while (!this.busy && this.queue?.length) this.dispatch(this.queue.shift()!);
       });
     }
   }
@@ -153,7 +155,7 @@ export class Connection {
         return this.openThread(f.ref, f.threadId);
       case 'threads.list':
         return this.ctx.store.listThreadViews(this.appId, this.contactId).then((threads) => {
-          for (const t of threads) this.owned.add(t.id);
+          for (const t of threads) this.own(t.id);
           this.sendFrame({ type: 'threads', ref: f.ref, threads });
         });
       case 'history':
@@ -199,12 +201,12 @@ export class Connection {
     ref: string | undefined,
     fn: () => Promise<void> | void,
   ): Promise<void> | void {
-    if (this.owned.has(threadId)) return fn();
+    if (this.owned?.has(threadId)) return fn();
     return this.ctx.store.getThread(this.appId, threadId).then((t) => {
       if (!t || t.contactId !== this.contactId) {
         return this.error(ErrorCode.NotFound, 'thread not found', ref);
       }
-      this.owned.add(threadId);
+      this.own(threadId);
       return fn();
     });
   }
@@ -217,7 +219,7 @@ export class Connection {
       });
     }
     const rec = await this.ctx.store.createThread(this.appId, this.contactId);
-    this.owned.add(rec.id);
+    this.own(rec.id);
     const thread = await this.ctx.store.threadView(this.appId, rec.id);
     if (!thread) return;
     this.sendFrame({ type: 'thread', ref, thread });
@@ -250,7 +252,7 @@ export class Connection {
         this.error(ErrorCode.NotFound, 'thread not found', threadId);
         continue;
       }
-      this.owned.add(threadId);
+      this.own(threadId);
       if (f.resume!.epoch !== store.epoch) {
         this.sendFrame({ type: 'reload', threadId, reason: 'epoch_changed', lastSeq: t.lastSeq });
         sentUpTo.set(threadId, t.lastSeq);
@@ -274,8 +276,8 @@ export class Connection {
       sentUpTo.set(threadId, after);
     }
     this.sendFrame({ type: 'resumed', replayed });
-    const held = this.buffered;
-    this.buffered = [];
+    const held = this.buffered ?? [];
+    this.buffered = undefined;
     this.phase = 'live';
     for (const ev of held) {
       if (ev.type === 'message' && ev.message.seq <= (sentUpTo.get(ev.message.threadId) ?? -1))
@@ -287,18 +289,22 @@ export class Connection {
   /** A bus event for this contact; `frame` is the pre-serialized frame shared by all sockets. */
   deliver(ev: BusEvent, frame: string | undefined): void {
     if (this.phase === 'resuming') {
-      this.buffered.push(ev);
-      if (this.buffered.length > 10_000)
-        this.close(CloseCode.SlowConsumer, 'resume backlog too large');
+      const held = (this.buffered ??= []);
+      held.push(ev);
+      if (held.length > 10_000) this.close(CloseCode.SlowConsumer, 'resume backlog too large');
       return;
     }
     if (this.phase !== 'live') return;
     if ('originId' in ev && ev.originId === this.id) return;
     if (ev.type === 'message' || ev.type === 'thread') {
       const tid = ev.type === 'message' ? ev.message.threadId : ev.thread.id;
-      this.owned.add(tid);
+      this.own(tid);
     }
     this.sendRaw(frame ?? frameText(ev));
+  }
+
+  private own(threadId: string): void {
+    (this.owned ??= new Set()).add(threadId);
   }
 
   sendFrame(frame: ServerFrame): void {

@@ -5,8 +5,17 @@
 import type { Bus, BusEvent } from '../bus/bus.js';
 import { frameText, type Connection } from './connection.js';
 
+/**
+ * A contact's open sockets: most contacts hold one, kept without a collection around it. An
+ * array is never changed once stored (a new one replaces it), so a socket closed while an event
+ * is being routed over the array does not make the loop skip the next one.
+ */
+type Held = Connection | readonly Connection[];
+
+const isMany = (h: Held): h is readonly Connection[] => Array.isArray(h);
+
 export class Hub {
-  private readonly byContact = new Map<string, Set<Connection>>();
+  private readonly byContact = new Map<string, Held>();
   private readonly all = new Set<Connection>();
   private readonly unsubscribe: () => void;
   private timer: NodeJS.Timeout | undefined;
@@ -23,31 +32,38 @@ export class Hub {
 
   /** Sockets this contact holds open now, before or after their `hello`. */
   socketsOf(contactId: string): number {
-    return this.byContact.get(contactId)?.size ?? 0;
+    const held = this.byContact.get(contactId);
+    return held === undefined ? 0 : isMany(held) ? held.length : 1;
   }
 
   /** From the socket's opening: counted, swept by the heartbeat, routed once it is live. */
   add(c: Connection): void {
     this.all.add(c);
-    let set = this.byContact.get(c.contactId);
-    if (!set) this.byContact.set(c.contactId, (set = new Set()));
-    set.add(c);
+    const held = this.byContact.get(c.contactId);
+    if (held === undefined) this.byContact.set(c.contactId, c);
+    else if (isMany(held)) this.byContact.set(c.contactId, [...held, c]);
+    else this.byContact.set(c.contactId, [held, c]);
   }
 
   remove(c: Connection): void {
-    this.all.delete(c);
-    const set = this.byContact.get(c.contactId);
-    if (set) {
-      set.delete(c);
-      if (set.size === 0) this.byContact.delete(c.contactId);
+    if (!this.all.delete(c)) return;
+    const held = this.byContact.get(c.contactId);
+    if (held === c) this.byContact.delete(c.contactId);
+    else if (held !== undefined && isMany(held)) {
+      const rest = held.filter((x) => x !== c);
+      this.byContact.set(c.contactId, rest.length === 1 ? rest[0]! : rest);
     }
   }
 
   private route(ev: BusEvent): void {
-    const set = this.byContact.get(ev.contactId);
-    if (!set) return;
+    const held = this.byContact.get(ev.contactId);
+    if (held === undefined) return;
+    if (!isMany(held)) {
+      if (held.appId === ev.appId) held.deliver(ev, undefined);
+      return;
+    }
     let frame: string | undefined;
-    for (const c of set) {
+    for (const c of held) {
       if (c.appId !== ev.appId) continue;
       frame ??= frameText(ev);
       c.deliver(ev, frame);
