@@ -58,7 +58,7 @@ interface RawSocket {
 /**
  * The socket class the ws server creates: it is also the `Socket` realtime code sees, and its
  * listeners are module functions reading `this`, so an open socket carries no closures of its
- * own (a wrapper object with five closures and three listener arrows cost ~650 bytes of heap
+ * own (a wrapper object with five closures and three listener arrows cost ~1 KB of heap
  * per idle socket: `bench/tools/heap-diff.ts`).
  */
 class ServerSocket extends WebSocket implements Socket {
