@@ -38,7 +38,9 @@ describe('hub', () => {
   it("counts a contact's sockets as they open and close, in any order", () => {
     const bus = new MemoryBus();
     hub = new Hub(bus, 60_000);
-    const [a, b, c] = [1, 2, 3].map(() => fakeConnection(hub, 'app', 'k1'));
+    const a = fakeConnection(hub, 'app', 'k1');
+    const b = fakeConnection(hub, 'app', 'k1');
+    const c = fakeConnection(hub, 'app', 'k1');
     fakeConnection(hub, 'app', 'k2');
     expect([hub.socketsOf('k1'), hub.socketsOf('k2'), hub.size]).toEqual([3, 1, 4]);
     hub.remove(b as unknown as Connection);
