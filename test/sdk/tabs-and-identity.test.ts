@@ -81,6 +81,33 @@ describe('sdk against the real server: tabs and identity', () => {
     expect((await c.listThreads()).map((t) => t.id)).toEqual([thread.id]);
   });
 
+  it('a stored token the server no longer accepts does not cost the sign-in', async () => {
+    const s = await server();
+    cleanup.push(() => s.stop());
+    // Two stores holding the same anonymous token (a restored browser profile, say).
+    const first = memoryStorage();
+    const a = client(s.url, s.appId, first);
+    cleanup.push(() => a.disconnect());
+    await connect(a);
+    const copy = memoryStorage();
+    const key = `causette:${s.appId}:token`;
+    await copy.set(key, (await first.get(key))!);
+    // The first signs in: its anonymous contact is merged, and the copied token goes stale.
+    const back = next(a, 'state', (e) => e.newState === 'connected');
+    await a.identify(jwt(s.identitySecret, 'user-7'));
+    await back;
+    const thread = await a.openThread();
+
+    // The copy signs in as the same user: identified, with no error on the way.
+    const b = client(s.url, s.appId, copy, jwt(s.identitySecret, 'user-7'));
+    cleanup.push(() => b.disconnect());
+    const errors: string[] = [];
+    b.on('error', (e) => errors.push(e.code));
+    await connect(b);
+    expect((await b.listThreads()).map((t) => t.id)).toEqual([thread.id]);
+    expect(errors).toEqual([]);
+  });
+
   it('logout() leaves nothing readable for the next person on the device', async () => {
     const s = await server();
     cleanup.push(() => s.stop());

@@ -74,12 +74,24 @@ export function createClient(opts: ClientOptions): CausetteClient {
   /** Exchange the stored token (and a JWT) for a fresh session token, and store it. */
   const exchange = async (jwt?: string) => {
     const my = ++tokenGen;
-    const visitorToken = await storage.get(sessionKey);
-    const { token } = await postSession(f, url, {
-      appId,
-      ...(visitorToken && { visitorToken }),
-      ...(jwt && { userToken: jwt }),
-    });
+    const stored = await storage.get(sessionKey);
+    const ask = (visitorToken?: string) =>
+      postSession(f, url, {
+        appId,
+        ...(visitorToken && { visitorToken }),
+        ...(jwt && { userToken: jwt }),
+      });
+    let answer;
+    try {
+      answer = await ask(stored);
+    } catch (e) {
+      if (!stored || (e as CodedError).code !== 'invalid_visitor_token') throw e;
+      // The stored session is no longer accepted (expired, or its contact merged): go on
+      // without it, with the same JWT. Only this stale token is removed, not a newer one.
+      if ((await storage.get(sessionKey)) === stored) await storage.delete(sessionKey);
+      answer = await ask();
+    }
+    const { token } = answer;
     // An answer that comes late (its connection attempt was abandoned, identify() or logout()
     // came after it) must not overwrite the newer outcome.
     if (my === tokenGen) await storage.set(sessionKey, token);

@@ -92,6 +92,43 @@ describe('identity', () => {
     client.disconnect();
   });
 
+  it('a stored token the server no longer accepts does not cost the user token', async () => {
+    // E.g. a returning user whose anonymous session expired: still signed in as the user.
+    const server = new FakeServer();
+    const storage = memoryStorage();
+    await storage.set(`causette:${server.appId}:token`, 'garbage');
+    const client = makeClient(server, storage, { userToken: 'jwt-carol' });
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    const up = connected(client);
+    client.connect();
+    await up;
+    expect(server.sessions.map((r) => [r.visitorToken, r.userToken])).toEqual([
+      ['garbage', 'jwt-carol'],
+      [undefined, 'jwt-carol'],
+    ]);
+    expect(server.live!.contactId).toBe('user-carol');
+    expect(errors).toEqual([]);
+    expect(await storage.get(`causette:${server.appId}:token`)).toBe('tok-user-carol');
+    client.disconnect();
+  });
+
+  it('identify() goes through when the stored token is no longer accepted', async () => {
+    const { server, client, storage } = await setup();
+    await storage.set(`causette:${server.appId}:token`, 'garbage');
+    const back = connected(client);
+    await client.identify('jwt-dan');
+    await back;
+    expect(server.live!.contactId).toBe('user-dan');
+    const asked = server.sessions.map((r) => [r.visitorToken, r.userToken]);
+    const at = asked.findIndex(([v]) => v === 'garbage');
+    expect(asked.slice(at, at + 2)).toEqual([
+      ['garbage', 'jwt-dan'],
+      [undefined, 'jwt-dan'],
+    ]);
+    client.disconnect();
+  });
+
   it('logout() leaves nothing readable: storage, threads and open handles are empty', async () => {
     const { server, client, storage, thread } = await setup();
     server.reply(thread.id, 'private');

@@ -19,6 +19,12 @@ export const ErrorCode = {
   InvalidToken: 'invalid_token',
   /** A token past its `exp`. */
   TokenExpired: 'token_expired',
+  /**
+   * `POST /v1/session`: the `visitorToken` is no longer accepted (expired, malformed, another
+   * app's, or its contact merged into another). Ask again without it; a `userToken` sent with
+   * it is not the problem.
+   */
+  InvalidVisitorToken: 'invalid_visitor_token',
   /** The request's Origin is not allowed for this app. */
   ForbiddenOrigin: 'forbidden_origin',
   /** Unknown app. */

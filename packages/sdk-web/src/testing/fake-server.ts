@@ -103,7 +103,7 @@ export class FakeServer {
     if (req.visitorToken !== undefined) {
       contactId = req.visitorToken.replace(/^tok-/, '');
       if (!req.visitorToken.startsWith('tok-') || this.merged.has(contactId)) {
-        return err(401, 'invalid_token');
+        return err(401, 'invalid_visitor_token');
       }
     }
     if (req.userToken !== undefined) {

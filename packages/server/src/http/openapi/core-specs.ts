@@ -51,6 +51,11 @@ export const coreSpecs = [
     body: SessionRequest,
     responses: {
       200: { description: 'A session token for the WebSocket', schema: SessionResponse },
+      401: {
+        description:
+          '`invalid_visitor_token`: the visitorToken is no longer accepted (ask again without ' +
+          'it); `invalid_token` or `token_expired`: the userToken was refused',
+      },
       403: { description: 'Origin not allowed for this app' },
       429: { description: 'Too many new sessions from this address' },
     },

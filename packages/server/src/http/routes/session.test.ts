@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
 import { TestClient, openSession } from '../../testing/ws-test-client.js';
 import { api, createOtherApp, serverFixture, type Fixture } from '../../test-support/fixtures.js';
@@ -43,7 +43,7 @@ describe('visitor sessions', () => {
     ['malformed JSON', '{"appId":', 400, 'bad_json'],
     ['a missing appId', {}, 400, 'validation_failed'],
     ['an unknown app', { appId: 'app_nope' }, 404, 'unknown_app'],
-    ['a forged visitor token', { visitorToken: 'abc.def' }, 401, 'invalid_token'],
+    ['a forged visitor token', { visitorToken: 'abc.def' }, 401, 'invalid_visitor_token'],
     ['a forged user token', { userToken: 'a.b.c' }, 401, 'invalid_token'],
     ['an oversize body', { appId: 'x'.repeat(70_000) }, 413, 'too_large'],
   ])('rejects %s with a typed error', async (_, body, status, code) => {
@@ -81,12 +81,27 @@ describe('visitor sessions', () => {
     expect((await post({ appId: s.appId })).status).toBe(200);
   });
 
+  it('refuses an expired visitor token with the visitor-token code', async () => {
+    const first = await post({ appId: s.appId });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(first.json.expiresAt + 1000);
+      const r = await post({ appId: s.appId, visitorToken: first.json.token });
+      expect(r).toMatchObject({
+        status: 401,
+        json: { error: { code: 'invalid_visitor_token', message: 'visitor token expired' } },
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("rejects another app's visitor token", async () => {
     const other = await createOtherApp(s);
     await s.store.getApp(other.appId);
     const mine = await post({ appId: s.appId });
     const r = await post({ appId: other.appId, visitorToken: mine.json.token });
-    expect(r).toMatchObject({ status: 401, json: { error: { code: 'invalid_token' } } });
+    expect(r).toMatchObject({ status: 401, json: { error: { code: 'invalid_visitor_token' } } });
   });
 
   it('refuses browser origins the app does not allow', async () => {
@@ -132,8 +147,15 @@ describe('identified users', () => {
     expect(threads.map((x) => x.id)).toEqual([t.id]);
     d.close();
 
-    // The old anonymous token no longer opens anything (shared device after logout).
-    expect((await post({ appId: s.appId, visitorToken: anon.json.token })).status).toBe(401);
+    // The old anonymous token no longer opens anything (shared device after logout), and the
+    // answer says it is that token that is refused, even alongside a valid user token.
+    for (const extra of [{}, { userToken: jwt }]) {
+      const stale = await post({ appId: s.appId, visitorToken: anon.json.token, ...extra });
+      expect(stale).toMatchObject({
+        status: 401,
+        json: { error: { code: 'invalid_visitor_token' } },
+      });
+    }
     await expect(TestClient.open(s.url, anon.json.token)).rejects.toMatchObject({ status: 401 });
 
     // Logging in again on another device reaches the same contact.

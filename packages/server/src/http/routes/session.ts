@@ -29,15 +29,18 @@ export function sessionRoutes(s: Services) {
     // The current anonymous/identified contact from a previous token, if still valid.
     let current: { id: string; identified: boolean } | null = null;
     if (req.visitorToken !== undefined) {
+      // One code for every refusal of the stored token, apart from the user token's own: the
+      // client then asks again without it, and keeps the user token it sent along.
+      const refused = (why: string) => jsonError(c, 401, ErrorCode.InvalidVisitorToken, why);
       const v = s.signer.verify(req.visitorToken);
-      if (!v.ok) return jsonError(c, 401, v.code, 'visitor token rejected');
-      if (v.claims.app !== app.id)
-        return jsonError(c, 401, ErrorCode.InvalidToken, 'visitor token rejected');
+      if (!v.ok)
+        return refused(
+          v.code === ErrorCode.TokenExpired ? 'visitor token expired' : 'visitor token rejected',
+        );
+      if (v.claims.app !== app.id) return refused('visitor token rejected');
       const contact = await s.store.getContact(app.id, v.claims.sub);
       // A merged anonymous contact's old token must not open the identified contact's threads.
-      if (!contact || contact.mergedInto !== null) {
-        return jsonError(c, 401, ErrorCode.InvalidToken, 'visitor token rejected');
-      }
+      if (!contact || contact.mergedInto !== null) return refused('visitor token rejected');
       current = { id: contact.id, identified: contact.externalId !== null };
     }
 
