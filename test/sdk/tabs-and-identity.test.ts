@@ -12,22 +12,36 @@ afterEach(async () => {
 const jwt = (secret: string, sub: string) =>
   signIdentityToken({ sub, exp: Math.floor(Date.now() / 1000) + 600 }, secret);
 
+/** A client of `s`'s default app on `storage`, connected, and disconnected after the test. */
+async function connected(
+  s: { url: string; appId: string },
+  storage = memoryStorage(),
+  userToken?: string,
+) {
+  const c = client(s.url, s.appId, storage, userToken);
+  cleanup.push(() => c.disconnect());
+  await connect(c);
+  return c;
+}
+
+/** A server stopped after the test. */
+async function started() {
+  const s = await server();
+  cleanup.push(() => s.stop());
+  return s;
+}
+
 describe('sdk against the real server: tabs and identity', () => {
   it('two tabs of the same visitor (shared storage) see the same thread, live', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
+    const s = await started();
     const storage = memoryStorage();
-    const a = client(s.url, s.appId, storage);
-    cleanup.push(() => a.disconnect());
-    await connect(a);
+    const a = await connected(s, storage);
     const ta = await a.openThread();
     const first = allSent(a, ['from tab A']);
     ta.send('from tab A');
     await first;
 
-    const b = client(s.url, s.appId, storage);
-    cleanup.push(() => b.disconnect());
-    await connect(b);
+    const b = await connected(s, storage);
     expect((await b.listThreads()).map((t) => t.id)).toEqual([ta.id]);
     const tb = await b.openThread(ta.id);
     expect(tb.messages.map((m) => m.text)).toEqual(['from tab A']);
@@ -43,11 +57,8 @@ describe('sdk against the real server: tabs and identity', () => {
   });
 
   it('identify() merges the anonymous history into the identified user', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
-    const c = client(s.url, s.appId);
-    cleanup.push(() => c.disconnect());
-    await connect(c);
+    const s = await started();
+    const c = await connected(s);
     const thread = await c.openThread();
     const sent = allSent(c, ['before login']);
     thread.send('before login');
@@ -61,19 +72,14 @@ describe('sdk against the real server: tabs and identity', () => {
     expect(threads[0]?.lastMessage?.text).toBe('before login');
 
     // The same user on another device (fresh storage) sees the merged history.
-    const other = client(s.url, s.appId, memoryStorage(), jwt(s.identitySecret, 'user-42'));
-    cleanup.push(() => other.disconnect());
-    await connect(other);
+    const other = await connected(s, memoryStorage(), jwt(s.identitySecret, 'user-42'));
     const t = await other.openThread(thread.id);
     expect(t.messages.map((m) => m.text)).toEqual(['before login']);
   });
 
   it('a forged JWT is refused and the visitor stays who they were', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
-    const c = client(s.url, s.appId);
-    cleanup.push(() => c.disconnect());
-    await connect(c);
+    const s = await started();
+    const c = await connected(s);
     const thread = await c.openThread();
     await expect(c.identify(jwt('not-the-secret', 'user-42'))).rejects.toMatchObject({
       code: 'invalid_token',
@@ -82,13 +88,10 @@ describe('sdk against the real server: tabs and identity', () => {
   });
 
   it('a stored token the server no longer accepts does not cost the sign-in', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
+    const s = await started();
     // Two stores holding the same anonymous token (a restored browser profile, say).
     const first = memoryStorage();
-    const a = client(s.url, s.appId, first);
-    cleanup.push(() => a.disconnect());
-    await connect(a);
+    const a = await connected(s, first);
     const copy = memoryStorage();
     const key = `causette:${s.appId}:token`;
     await copy.set(key, (await first.get(key))!);
@@ -109,12 +112,9 @@ describe('sdk against the real server: tabs and identity', () => {
   });
 
   it('logout() leaves nothing readable for the next person on the device', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
+    const s = await started();
     const storage = memoryStorage();
-    const c = client(s.url, s.appId, storage);
-    cleanup.push(() => c.disconnect());
-    await connect(c);
+    const c = await connected(s, storage);
     const thread = await c.openThread();
     const sent = allSent(c, ['my address is ...']);
     thread.send('my address is ...');
@@ -123,9 +123,7 @@ describe('sdk against the real server: tabs and identity', () => {
     expect(thread.messages).toEqual([]);
     expect(await storage.get(`causette:${s.appId}:token`)).toBeUndefined();
 
-    const nextPerson = client(s.url, s.appId, storage);
-    cleanup.push(() => nextPerson.disconnect());
-    await connect(nextPerson);
+    const nextPerson = await connected(s, storage);
     expect(await nextPerson.listThreads()).toEqual([]);
     await expect(nextPerson.openThread(thread.id)).rejects.toMatchObject({ code: 'not_found' });
     // The conversation itself is still on the server for the brand.
