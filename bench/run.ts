@@ -3,7 +3,8 @@
  * process, driven by the same load generator (its own process) on 127.0.0.1, in one run.
  * Scenarios live in bench/scenarios/. Writes bench/results/latest.json, the chart
  * bench/results/chart.svg and BENCHMARKS.md (latest section + one history line per run).
- * `--quick`: a short smoke run with small sizes (not figures).
+ * `--quick`: a short smoke run with small sizes (not figures). `--only=a,b`: those scenarios, to
+ * bench/results/partial.json only.
  */
 import { execSync } from 'node:child_process';
 import { cpus, release, totalmem } from 'node:os';
@@ -149,13 +150,15 @@ function writeOutputs(results: Results, updateMarkdown: boolean, history = true)
   const m = results.machine;
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
+  if (!updateMarkdown) {
+    // The committed latest.json and chart stay those of the full run BENCHMARKS.md describes.
+    writeFileSync(join(dir, 'partial.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log('partial run (--only): results in bench/results/partial.json, nothing else changed');
+    return;
+  }
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   const caption = `${m.date.slice(0, 16)} UTC · commit ${m.commit} · ${m.cpu}, ${m.memGiB} GiB · Node ${m.node}${results.quick ? ' · quick mode' : ''}`;
   writeFileSync(join(dir, 'chart.svg'), chart(panels(results), caption, TARGETS));
-  if (!updateMarkdown) {
-    log('partial run (--only): BENCHMARKS.md left unchanged');
-    return;
-  }
   const mdPath = join(ROOT, 'BENCHMARKS.md');
   let md = readFileSync(mdPath, 'utf8');
   const section = latestSection(results, 'bench/results/chart.svg');
