@@ -4,15 +4,9 @@
  * the JSON the server returns (and feed the OpenAPI document). Times are ISO-8601 strings.
  */
 import * as v from 'valibot';
-import {
-  IdSchema,
-  MessageSchema,
-  NameSchema,
-  SeqSchema,
-  ThreadStatusSchema,
-  UrlSchema,
-} from './models.js';
+import { IdSchema, MessageSchema, NameSchema, SeqSchema, ThreadStatusSchema } from './models.js';
 import { MAX_NAME_LENGTH, MAX_PAGE_SIZE, MAX_TEXT_LENGTH } from './limits.js';
+import { AgentAuthorInput } from './rest.js';
 
 /** Longest tag, most tags per thread, longest assignee id. */
 export const MAX_TAG_LENGTH = 64;
@@ -99,14 +93,7 @@ export const AgentReadResponse = v.object({ threadId: v.string(), seq: SeqSchema
 /** `POST /v1/threads/{id}/typing`: show (or hide) "agent is typing" to the visitor. */
 export const AgentTypingBody = v.object({
   on: v.boolean(),
-  author: v.optional(
-    v.object({
-      kind: v.optional(v.picklist(['agent', 'bot'])),
-      id: v.optional(v.pipe(v.string(), v.maxLength(64))),
-      name: v.optional(NameSchema),
-      avatarUrl: v.optional(UrlSchema),
-    }),
-  ),
+  author: v.optional(AgentAuthorInput),
 });
 export type AgentTypingBody = v.InferOutput<typeof AgentTypingBody>;
 

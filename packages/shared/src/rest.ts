@@ -21,17 +21,18 @@ export const SessionResponse = v.object({
 });
 export type SessionResponse = v.InferOutput<typeof SessionResponse>;
 
+/** Who an agent-side request speaks as (default: an agent with no name). */
+export const AgentAuthorInput = v.object({
+  kind: v.optional(v.picklist(['agent', 'bot'])),
+  id: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  name: v.optional(NameSchema),
+  avatarUrl: v.optional(UrlSchema),
+});
+
 /** `POST /v1/threads/{id}/messages`: an agent or bot reply. */
 export const PostMessageBody = v.object({
   text: TextSchema,
-  author: v.optional(
-    v.object({
-      kind: v.optional(v.picklist(['agent', 'bot'])),
-      id: v.optional(v.pipe(v.string(), v.maxLength(64))),
-      name: v.optional(NameSchema),
-      avatarUrl: v.optional(UrlSchema),
-    }),
-  ),
+  author: v.optional(AgentAuthorInput),
   metadata: v.optional(MetadataSchema),
 });
 export type PostMessageBody = v.InferOutput<typeof PostMessageBody>;
