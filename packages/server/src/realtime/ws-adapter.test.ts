@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_PATH, WS_SUBPROTOCOL, WS_TOKEN_PREFIX } from '@causette/shared';
-import { attachWebSockets } from './ws-adapter.js';
+import { attachWebSockets, type WsAdapterOptions } from './ws-adapter.js';
 import { createLogger } from '../logger.js';
 
 setFlagsFromString('--expose-gc');
@@ -16,37 +16,48 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/**
+ * An HTTP server with the adapter attached, accepting every upgrade, and a client socket open
+ * to it (with a 200-character token). `prepare` runs on the server before the adapter is.
+ */
+async function openSocket(
+  onOpen: WsAdapterOptions['onOpen'],
+  prepare: (http: Server) => void = () => {},
+): Promise<WebSocket> {
+  const http = createServer();
+  prepare(http);
+  const close = attachWebSockets(http, {
+    fetch: (_req, env) => {
+      env.upgrade.accepted = { appId: 'app', contactId: 'contact' };
+      return new Response(null, { status: 200 });
+    },
+    onOpen,
+    logger: createLogger('silent'),
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => http.close(() => r())), close);
+  const { port } = http.address() as AddressInfo;
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, [
+    WS_SUBPROTOCOL,
+    `${WS_TOKEN_PREFIX}${'t'.repeat(200)}`,
+  ]);
+  cleanups.push(() => ws.terminate());
+  await new Promise((r) => ws.once('open', r));
+  return ws;
+}
+
 describe('ws adapter', () => {
   it('keeps nothing of the upgrade request (headers, token) once the socket is open', async () => {
-    const http = createServer();
     let request: WeakRef<IncomingMessage> | undefined;
-    // Registered first, so it sees the same request object the adapter gets.
-    http.on('upgrade', (req: IncomingMessage) => (request = new WeakRef(req)));
-    const texts: string[] = [];
-    const close = attachWebSockets(http, {
-      fetch: (_req, env) => {
-        env.upgrade.accepted = { appId: 'app', contactId: 'contact' };
-        return new Response(null, { status: 200 });
-      },
-      onOpen: (socket) => ({
-        onText: (t) => {
-          texts.push(t);
-          socket.sendText(`echo ${t}`);
-        },
+    const ws = await openSocket(
+      (socket) => ({
+        onText: (t) => socket.sendText(`echo ${t}`),
         onBinary: () => {},
         onClosed: () => {},
       }),
-      logger: createLogger('silent'),
-    });
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => http.close(() => r())), close);
-    const { port } = http.address() as AddressInfo;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, [
-      WS_SUBPROTOCOL,
-      `${WS_TOKEN_PREFIX}${'t'.repeat(200)}`,
-    ]);
-    cleanups.push(() => ws.terminate());
-    await new Promise((r) => ws.once('open', r));
+      // Registered first, so it sees the same request object the adapter gets.
+      (http) => http.on('upgrade', (req: IncomingMessage) => (request = new WeakRef(req))),
+    );
     const echoed = new Promise((r) => ws.once('message', (d) => r(String(d))));
     ws.send('hi');
     expect(await echoed).toBe('echo hi');
@@ -58,5 +69,41 @@ describe('ws adapter', () => {
     expect(request).toBeDefined();
     expect(request!.deref()).toBeUndefined();
     expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('sends the frames of one turn of work to a socket in one write', async () => {
+    const writes = { single: 0, batched: 0 };
+    const ws = await openSocket((socket) => {
+      // Count what reaches the TCP socket under ws: one write per frame, or one for all.
+      const tcp = (socket as unknown as { _socket: Record<string, unknown> })._socket;
+      for (const [name, key] of [
+        ['_write', 'single'],
+        ['_writev', 'batched'],
+      ] as const) {
+        const original = tcp[name] as (...args: unknown[]) => unknown;
+        tcp[name] = function (this: unknown, ...args: unknown[]) {
+          writes[key] += 1;
+          return original.apply(this, args);
+        };
+      }
+      return {
+        onText: (t) => {
+          for (const n of [1, 2, 3]) socket.sendText(`${t} ${n}`);
+        },
+        onBinary: () => {},
+        onClosed: () => {},
+      };
+    });
+    const got: string[] = [];
+    const three = new Promise<void>((r) =>
+      ws.on('message', (d) => {
+        got.push(String(d));
+        if (got.length === 3) r();
+      }),
+    );
+    ws.send('hi');
+    await three;
+    expect(got).toEqual(['hi 1', 'hi 2', 'hi 3']);
+    expect(writes).toEqual({ single: 0, batched: 1 });
   });
 });
