@@ -340,13 +340,13 @@ export class Connection {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.ctx.hub.remove(this);
+    // A peer that does not read never answers the close frame: the socket layer drops it
+    // CLOSE_DEADLINE_MS after this (ws-adapter.ts).
     try {
       this.socket.close(code, reason);
     } catch {
       this.socket.terminate();
     }
-    // A peer that does not read will never answer the close frame.
-    setTimeout(() => this.socket.terminate(), 2000).unref();
   }
 
   /** The socket closed on its own. */

@@ -5,7 +5,8 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_PATH, WS_SUBPROTOCOL, WS_TOKEN_PREFIX } from '@causette/shared';
-import { attachWebSockets, type WsAdapterOptions } from './ws-adapter.js';
+import { attachWebSockets, CLOSE_DEADLINE_MS, type WsAdapterOptions } from './ws-adapter.js';
+import type { Socket } from './socket.js';
 import { createLogger } from '../logger.js';
 
 setFlagsFromString('--expose-gc');
@@ -105,5 +106,21 @@ describe('ws adapter', () => {
     await three;
     expect(got).toEqual(['hi 1', 'hi 2', 'hi 3']);
     expect(writes).toEqual({ single: 0, batched: 1 });
+  });
+
+  it('drops a peer that never answers the close frame after CLOSE_DEADLINE_MS', async () => {
+    let server: Socket | undefined;
+    let closedAt = 0;
+    const ws = await openSocket((socket) => {
+      server = socket;
+      return { onText: () => {}, onBinary: () => {}, onClosed: () => (closedAt = Date.now()) };
+    });
+    ws.pause(); // the peer stops reading: it never sees the close frame, never answers it
+    const t0 = Date.now();
+    server!.close(4000, 'bye');
+    while (closedAt === 0 && Date.now() - t0 < CLOSE_DEADLINE_MS + 2000)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(closedAt).toBeGreaterThan(0);
+    expect(closedAt - t0).toBeGreaterThanOrEqual(CLOSE_DEADLINE_MS - 50);
   });
 });

@@ -6,10 +6,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WebSocket, WebSocketServer, type RawData, type ServerOptions } from 'ws';
 import { MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL } from '@causette/shared';
 import type { Logger } from '../logger.js';
 import type { Socket } from './socket.js';
+
+/** How long a socket we closed may wait for the peer's close frame before it is dropped. */
+export const CLOSE_DEADLINE_MS = 2000;
 
 /** Set by the `/v1/ws` route on the Hono env when the upgrade may proceed. */
 export interface UpgradeEnv {
@@ -135,14 +138,19 @@ function destroyOnError(this: Duplex): void {
 
 /** Attach WebSocket handling to an HTTP server; returns a function that closes the ws server. */
 export function attachWebSockets(server: Server, opts: WsAdapterOptions): () => void {
-  const wss = new WebSocketServer<typeof ServerSocket>({
+  const options: ServerOptions<typeof ServerSocket> & { closeTimeout: number } = {
     WebSocket: ServerSocket,
+    // A peer that never answers our close frame (it stopped reading) is dropped this long
+    // after the close, whoever closed: ws's own default is 30 s. (ws >= 8.19 reads this option;
+    // @types/ws does not list it yet.)
+    closeTimeout: CLOSE_DEADLINE_MS,
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
     perMessageDeflate: false,
     clientTracking: false,
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
-  });
+  };
+  const wss = new WebSocketServer<typeof ServerSocket>(options);
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroyOnError);
