@@ -85,14 +85,6 @@ export type HistoryFrame = v.InferOutput<typeof HistoryFrame>;
 export type ReadFrame = v.InferOutput<typeof ReadFrame>;
 export type TypingFrame = v.InferOutput<typeof TypingFrame>;
 
-export const CLIENT_FRAME_TYPES: readonly ClientFrame['type'][] = [
-  'hello',
-  'send',
-  'thread.open',
-  'threads.list',
-  'history',
-  'read',
-  'typing',
-  'ping',
-  'pong',
-];
+/** Every client frame type, in the variant's order. */
+export const CLIENT_FRAME_TYPES: readonly ClientFrame['type'][] =
+  /* @__PURE__ */ ClientFrame.options.map((o) => o.entries.type.literal);

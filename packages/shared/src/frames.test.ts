@@ -86,6 +86,8 @@ describe('client frames', () => {
     ['unknown type', '{"type":"drop_tables"}', ErrorCode.UnknownType],
     ['numeric type', '{"type":1}', ErrorCode.UnknownType],
     ['a server-only type', '{"type":"ack"}', ErrorCode.UnknownType],
+    ['an Object.prototype name as type', '{"type":"constructor"}', ErrorCode.UnknownType],
+    ['__proto__ as type', '{"type":"__proto__"}', ErrorCode.UnknownType],
     ['send without text', '{"type":"send","threadId":"t","clientId":"c"}', ErrorCode.BadFrame],
     [
       'send with empty text',

@@ -1,7 +1,7 @@
 /** Turns raw frame text into a typed frame or a typed error; never throws. */
 import * as v from 'valibot';
-import { ClientFrame, CLIENT_FRAME_TYPES } from './client-frames.js';
-import { ServerFrame, SERVER_FRAME_TYPES } from './server-frames.js';
+import { ClientFrame } from './client-frames.js';
+import { ServerFrame } from './server-frames.js';
 // Codes as literals (typed by ErrorCode): a value import of ErrorCode would put every code in
 // the SDK's bundle.
 import type { ErrorCode } from './errors.js';
@@ -17,11 +17,26 @@ function describe(issues: readonly v.BaseIssue<unknown>[]): string {
   return path ? `${path}: ${first.message}` : first.message;
 }
 
-function parseWith<T>(
-  raw: string,
-  schema: v.GenericSchema<unknown, T>,
-  known: readonly string[],
-): ParseResult<T> {
+type FrameSchemas<T> = ReadonlyMap<string, v.GenericSchema<unknown, T>>;
+
+/**
+ * Each frame type's own schema. A frame is checked against the one its `type` names, not
+ * through the variant: valibot's variant runs every option's discriminator in turn until one
+ * matches (~1.5 µs more per `send` frame, the hot one).
+ */
+function byType<T>(
+  options: readonly (v.GenericSchema<unknown, T> & FrameOption)[],
+): FrameSchemas<T> {
+  return new Map(options.map((o) => [o.entries.type.literal, o]));
+}
+interface FrameOption {
+  entries: { type: { literal: string } };
+}
+// Made on first use, so that a bundle parsing only one side's frames leaves the other out.
+let clientSchemas: FrameSchemas<ClientFrame> | undefined;
+let serverSchemas: FrameSchemas<ServerFrame> | undefined;
+
+function parseWith<T>(raw: string, schemas: FrameSchemas<T>): ParseResult<T> {
   if (raw.length > MAX_FRAME_BYTES) {
     return { ok: false, code: 'too_large', message: `frame over ${MAX_FRAME_BYTES} bytes` };
   }
@@ -42,7 +57,8 @@ function parseWith<T>(
         ? rec.clientId.slice(0, 64)
         : undefined;
   const withRef = ref === undefined ? {} : { ref };
-  if (typeof rec.type !== 'string' || !known.includes(rec.type)) {
+  const schema = typeof rec.type === 'string' ? schemas.get(rec.type) : undefined;
+  if (!schema) {
     return {
       ok: false,
       code: 'unknown_type',
@@ -57,12 +73,12 @@ function parseWith<T>(
 
 /** Parse a frame received from a client (server side). */
 export function parseClientFrame(raw: string): ParseResult<ClientFrame> {
-  return parseWith(raw, ClientFrame, CLIENT_FRAME_TYPES);
+  return parseWith(raw, (clientSchemas ??= byType<ClientFrame>(ClientFrame.options)));
 }
 
 /** Parse a frame received from the server (SDK side). */
 export function parseServerFrame(raw: string): ParseResult<ServerFrame> {
-  return parseWith(raw, ServerFrame, SERVER_FRAME_TYPES);
+  return parseWith(raw, (serverSchemas ??= byType<ServerFrame>(ServerFrame.options)));
 }
 
 /** Validate an already-decoded value against a schema; a typed failure instead of a throw. */

@@ -119,18 +119,6 @@ export type ReloadFrame = v.InferOutput<typeof ReloadFrame>;
 export type ResumedFrame = v.InferOutput<typeof ResumedFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 
-export const SERVER_FRAME_TYPES: readonly ServerFrame['type'][] = [
-  'welcome',
-  'ack',
-  'message',
-  'thread',
-  'threads',
-  'history',
-  'read',
-  'typing',
-  'reload',
-  'resumed',
-  'error',
-  'ping',
-  'pong',
-];
+/** Every server frame type, in the variant's order. */
+export const SERVER_FRAME_TYPES: readonly ServerFrame['type'][] =
+  /* @__PURE__ */ ServerFrame.options.map((o) => o.entries.type.literal);
