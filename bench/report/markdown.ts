@@ -159,7 +159,7 @@ export function latestSection(r: Results, chartPath: string): string {
   });
   const idleRows = r.idle.map(
     (x) =>
-      `| ${x.target} | ${x.wanted} | ${x.held} | ${f1(x.rssBaseMiB)} | ${f1(x.rssMiB)} | ${f2(x.kbPerConn)} | ${(x.rampMs / 1000).toFixed(1)} | ${x.sessionMs ? (x.sessionMs / 1000).toFixed(1) : ''} | ${x.note ?? ''} |`,
+      `| ${x.target} | ${x.wanted} | ${x.held} | ${f1(x.rssBaseMiB)} | ${f1(x.rssMiB)} | ${f2(x.kbPerConn)} | ${f1(x.heapUsedMiB)} | ${f1(x.newSpaceMiB)} | ${(x.rampMs / 1000).toFixed(1)} | ${x.sessionMs ? (x.sessionMs / 1000).toFixed(1) : ''} | ${x.note ?? ''} |`,
   );
   const cold = r.coldStart.map(
     (x) => `| ${x.target} | ${int(x.medianMs)} | ${int(x.maxMs)} | ${x.reps} |`,
@@ -178,10 +178,10 @@ Run ${m.date} on commit \`${m.commit}\`: ${m.cpu}, ${m.memGiB} GiB, Node ${m.nod
 |---|---:|---:|---:|---:|---:|---:|---:|
 ${tpRows.join('\n')}
 
-**Idle connections.** Each connection opened and made ready (Socket.IO: namespace joined; Causette: its own visitor session, \`hello\` answered, heartbeat every 5 s answered by the client), then held ${r.timing.idleHoldMs / 1000} s; RSS of the server process after the hold minus its RSS before the first socket (Causette: taken after the sessions were created over REST), each reading after a full GC forced through the V8 inspector (every server runs with \`--inspect\` here), divided by the connections still open. Sockets come from 127.0.0.2-9 and from several generator processes (at most 8,000 sockets each).
+**Idle connections.** Each connection opened and made ready (Socket.IO: namespace joined; Causette: its own visitor session, \`hello\` answered, heartbeat every 5 s answered by the client), then held ${r.timing.idleHoldMs / 1000} s; RSS of the server process after the hold minus its RSS before the first socket (Causette: taken after the sessions were created over REST), each reading after a full GC forced through the V8 inspector (every server runs with \`--inspect\` here), divided by the connections still open. After the last reading, the V8 heap in use and the physical size of V8's young generation are read inside the server: V8 grows the young generation with the allocation rate and keeps it after a full GC, so it is part of the RSS reading without holding any connection's data. Sockets come from 127.0.0.2-9 and from several generator processes (at most 8,000 sockets each).
 
-| server | connections wanted | held | RSS before MiB | RSS after MiB | KB / connection | connect s | sessions s | note |
-|---|---:|---:|---:|---:|---:|---:|---:|---|
+| server | connections wanted | held | RSS before MiB | RSS after MiB | KB / connection | V8 heap used after MiB | of RSS after: V8 young generation MiB | connect s | sessions s | note |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${idleRows.join('\n')}
 
 **Resume** (Causette only: the relays keep nothing to resume from). A visitor misses ${r.resume.missed} messages, reconnects with its last seq; time from opening the socket to \`resumed\`, ${r.resume.reps} runs: median **${int(r.resume.medianMs)} ms** (min ${int(r.resume.minMs)}, max ${int(r.resume.maxMs)}).

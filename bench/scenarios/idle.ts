@@ -5,7 +5,7 @@
  * N plus the server's own descriptors, the scenario holds as many as the limit allows and says so.
  */
 import { fdCount, hardFdLimit, rssBytes } from '../lib/proc.js';
-import { collectGarbage } from '../lib/gc.js';
+import { collectGarbage, heapSpaces } from '../lib/gc.js';
 import type { TargetName } from '../lib/targets.js';
 import { endpoint, loadgen, ready, sleep } from './common.js';
 
@@ -18,6 +18,13 @@ export interface IdleRow {
   rssBaseMiB: number;
   rssMiB: number;
   kbPerConn: number;
+  /**
+   * Read inside the server after `rssMiB` (so not part of it): V8 heap used, and the physical
+   * size of V8's young generation, which V8 grows with the allocation rate and keeps after a
+   * full GC (part of RSS, though it holds no live object once the GC ran).
+   */
+  heapUsedMiB?: number;
+  newSpaceMiB?: number;
   rampMs: number;
   /** Time to create the visitor sessions first (Causette), not part of the ramp. */
   sessionMs: number;
@@ -76,6 +83,7 @@ export async function idle(
     await collectGarbage(server.child);
     await sleep(500);
     const rss1 = rssBytes(pid);
+    const spaces = await heapSpaces(server.child);
     const held = results.reduce((a, r) => a + r.result.open, 0);
     const failed = ramps.reduce((a, r) => a + r.failed, 0);
     const mib = (b: number) => b / 2 ** 20;
@@ -86,6 +94,8 @@ export async function idle(
       rssBaseMiB: mib(rss0),
       rssMiB: mib(rss1),
       kbPerConn: (rss1 - rss0) / 1024 / Math.max(1, held),
+      heapUsedMiB: spaces.heapUsed!,
+      newSpaceMiB: spaces.new_space!,
       rampMs,
       sessionMs: target === 'causette' ? sessionMs : 0,
       ...(note || failed

@@ -8,7 +8,7 @@
  * With HOLD=seconds, no snapshot is taken and the server is kept that long after the readings.
  */
 import { compileRelays } from '../lib/compile.js';
-import { collectGarbage, openInspector } from '../lib/gc.js';
+import { collectGarbage, heapSpaces, openInspector } from '../lib/gc.js';
 import type { Child } from '../lib/proc.js';
 import { endpoint, loadgen, ready, sleep } from '../scenarios/common.js';
 
@@ -62,28 +62,6 @@ async function heapByKind(child: Child): Promise<Map<string, { size: number; cou
   return out;
 }
 
-/** RSS, heap and each V8 heap space's physical size of the server, in MiB. */
-async function memory(child: Child): Promise<Record<string, number>> {
-  const ws = await openInspector(child);
-  const expression = `JSON.stringify((() => {
-    const mib = (b) => Math.round(b / 1048576 * 10) / 10;
-    const m = process.memoryUsage();
-    const out = { rss: mib(m.rss), heapUsed: mib(m.heapUsed), external: mib(m.external) };
-    for (const s of process.getBuiltinModule('v8').getHeapSpaceStatistics())
-      out[s.space_name] = mib(s.physical_space_size);
-    return out;
-  })())`;
-  const value = await new Promise<string>((resolve) => {
-    ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { id?: number; result?: { result: { value: string } } };
-      if (m.id === 1) resolve(m.result!.result.value);
-    });
-    ws.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression } }));
-  });
-  ws.close();
-  return JSON.parse(value) as Record<string, number>;
-}
-
 compileRelays();
 const server = await ready('causette', { fds: n + 1024, inspect: true, heartbeatMs });
 const gen = loadgen(
@@ -100,7 +78,7 @@ const gen = loadgen(
 try {
   await gen.line((o) => o.phase === 'sessions', 300_000);
   await collectGarbage(server.child);
-  const memBefore = await memory(server.child);
+  const memBefore = await heapSpaces(server.child);
   // A snapshot leaves the serializer's native memory behind: with HOLD, none is taken, so the
   // held process can be inspected (/proc/PID/smaps) as the sockets left it.
   const snapshots = !process.env.HOLD;
@@ -109,7 +87,7 @@ try {
   await gen.line((o) => o.phase === 'ramped', 300_000);
   await sleep(holdMs);
   await collectGarbage(server.child);
-  const memAfter = await memory(server.child);
+  const memAfter = await heapSpaces(server.child);
   const after = snapshots ? await heapByKind(server.child) : new Map();
   console.log('MiB          before  after');
   for (const [k, a] of Object.entries(memAfter))
