@@ -312,20 +312,28 @@ export class Connection {
   }
 
   private sendRaw(data: string): void {
-    if (this.phase === 'closed') return;
+    if (this.writable()) this.socket.sendText(data);
+  }
+
+  /** Open and keeping up; a peer whose unsent bytes pass the limit is closed as slow. */
+  private writable(): boolean {
+    if (this.phase === 'closed') return false;
     if (this.socket.bufferedAmount > this.ctx.config.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, 'slow consumer');
-      return;
+      return false;
     }
-    this.socket.sendText(data);
+    return true;
   }
 
   private error(code: string, message: string, ref?: string): void {
     this.sendFrame({ type: 'error', code, message, ...(ref === undefined ? {} : { ref }) });
   }
 
-  /** Heartbeat tick from the hub: ping, or drop a peer silent for two periods. */
-  heartbeat(now: number): void {
+  /**
+   * Heartbeat tick from the hub: ping (`ping` is the frame, the same bytes for every socket
+   * of a sweep), or drop a peer silent for two periods.
+   */
+  heartbeat(now: number, ping: Buffer): void {
     if (this.phase === 'closed') return;
     if (now - this.lastSeen > 2 * this.ctx.config.heartbeatMs) {
       this.close(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
@@ -333,7 +341,7 @@ export class Connection {
     }
     // Before the handshake the client owes a hello, not a pong: nothing to ping yet.
     if (this.phase === 'awaiting_hello') return;
-    this.sendFrame({ type: 'ping', t: now });
+    if (this.writable()) this.socket.sendShared(ping);
   }
 
   close(code: number, reason: string): void {

@@ -2,6 +2,7 @@
  * Open connections by contact: routes bus events to sockets, runs the heartbeat sweep, and
  * counts each contact's sockets (config.maxSocketsPerContact).
  */
+import type { ServerFrame } from '@causette/shared';
 import type { Bus, BusEvent } from '../bus/bus.js';
 import { frameText, type Connection } from './connection.js';
 
@@ -71,8 +72,11 @@ export class Hub {
   }
 
   private sweep(): void {
+    if (this.all.size === 0) return;
     const now = Date.now();
-    for (const c of this.all) c.heartbeat(now);
+    // One frame for the whole sweep: every socket is sent the same bytes.
+    const ping = Buffer.from(JSON.stringify({ type: 'ping', t: now } satisfies ServerFrame));
+    for (const c of this.all) c.heartbeat(now, ping);
   }
 
   /** Close every socket with `code` (graceful shutdown) and stop the sweep. */

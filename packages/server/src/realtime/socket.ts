@@ -2,6 +2,11 @@
 export interface Socket {
   /** Send one text frame (frames sent in one turn of work leave in one write). */
   sendText(data: string): void;
+  /**
+   * Send one text frame whose bytes many sockets share (the heartbeat's ping): written at
+   * once, not held for the rest of the turn, so a sweep over every socket keeps nothing queued.
+   */
+  sendShared(frame: Buffer): void;
   close(code: number, reason: string): void;
   /** Drop the TCP connection at once (dead or stuck peer). */
   terminate(): void;

@@ -52,6 +52,9 @@ function toRequest(req: IncomingMessage): Request {
   return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { headers });
 }
 
+/** A Buffer sent with these options leaves as a text frame, not a binary one. */
+const TEXT = { binary: false } as const;
+
 /** What ws's `_socket` offers beyond the stream types: write batching. */
 interface RawSocket {
   cork(): void;
@@ -79,6 +82,10 @@ class ServerSocket extends WebSocket implements Socket {
       process.nextTick(uncork, this);
     }
     this.send(data);
+  }
+
+  sendShared(frame: Buffer): void {
+    this.send(frame, TEXT);
   }
 
   uncork(): void {
