@@ -18,6 +18,10 @@ function describe(issues: readonly v.BaseIssue<unknown>[]): string {
 }
 
 type FrameSchemas<T> = ReadonlyMap<string, v.GenericSchema<unknown, T>>;
+/** What a frame schema (a variant's option) says about its `type`. */
+interface FrameOption {
+  entries: { type: { literal: string } };
+}
 
 /**
  * Each frame type's own schema. A frame is checked against the one its `type` names, not
@@ -28,9 +32,6 @@ function byType<T>(
   options: readonly (v.GenericSchema<unknown, T> & FrameOption)[],
 ): FrameSchemas<T> {
   return new Map(options.map((o) => [o.entries.type.literal, o]));
-}
-interface FrameOption {
-  entries: { type: { literal: string } };
 }
 // Made on first use, so that a bundle parsing only one side's frames leaves the other out.
 let clientSchemas: FrameSchemas<ClientFrame> | undefined;
