@@ -22,21 +22,39 @@ export async function openInspector(child: Child): Promise<WebSocket> {
   return ws;
 }
 
+/**
+ * Sends one inspector command and resolves with its result; `onEvent` sees the events that
+ * arrive meanwhile (a heap snapshot comes as events before its reply).
+ */
+export function inspectorCall<T = unknown>(
+  ws: WebSocket,
+  id: number,
+  method: string,
+  params: object = {},
+  onEvent?: (method: string, params: unknown) => void,
+): Promise<T> {
+  return new Promise<T>((resolve) => {
+    ws.on('message', function onMsg(d) {
+      const m = JSON.parse(d.toString()) as {
+        id?: number;
+        result?: T;
+        method?: string;
+        params?: unknown;
+      };
+      if (m.method !== undefined) onEvent?.(m.method, m.params);
+      if (m.id !== id) return;
+      ws.off('message', onMsg);
+      resolve(m.result as T);
+    });
+    ws.send(JSON.stringify({ id, method, params }));
+  });
+}
+
 export async function collectGarbage(child: Child): Promise<void> {
   const ws = await openInspector(child);
-  const call = (id: number, method: string) =>
-    new Promise<void>((resolve) => {
-      ws.on('message', function onMsg(d) {
-        if ((JSON.parse(d.toString()) as { id?: number }).id === id) {
-          ws.off('message', onMsg);
-          resolve();
-        }
-      });
-      ws.send(JSON.stringify({ id, method }));
-    });
   // Twice: the first pass may leave weakly held and finalizable objects for the second.
-  await call(1, 'HeapProfiler.collectGarbage');
-  await call(2, 'HeapProfiler.collectGarbage');
+  await inspectorCall(ws, 1, 'HeapProfiler.collectGarbage');
+  await inspectorCall(ws, 2, 'HeapProfiler.collectGarbage');
   ws.close();
 }
 
@@ -54,13 +72,9 @@ export async function heapSpaces(child: Child): Promise<Record<string, number>> 
       out[s.space_name] = mib(s.physical_space_size);
     return out;
   })())`;
-  const value = await new Promise<string>((resolve) => {
-    ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { id?: number; result?: { result: { value: string } } };
-      if (m.id === 1) resolve(m.result!.result.value);
-    });
-    ws.send(JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression } }));
+  const r = await inspectorCall<{ result: { value: string } }>(ws, 1, 'Runtime.evaluate', {
+    expression,
   });
   ws.close();
-  return JSON.parse(value) as Record<string, number>;
+  return JSON.parse(r.result.value) as Record<string, number>;
 }

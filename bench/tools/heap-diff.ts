@@ -8,7 +8,7 @@
  * With HOLD=seconds, no snapshot is taken and the server is kept that long after the readings.
  */
 import { compileRelays } from '../lib/compile.js';
-import { collectGarbage, heapSpaces, openInspector } from '../lib/gc.js';
+import { collectGarbage, heapSpaces, inspectorCall, openInspector } from '../lib/gc.js';
 import type { Child } from '../lib/proc.js';
 import { endpoint, loadgen, ready, sleep } from '../scenarios/common.js';
 
@@ -28,17 +28,9 @@ interface Snapshot {
 async function heapByKind(child: Child): Promise<Map<string, { size: number; count: number }>> {
   const ws = await openInspector(child);
   const chunks: string[] = [];
-  await new Promise<void>((resolve) => {
-    ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as {
-        id?: number;
-        method?: string;
-        params?: { chunk: string };
-      };
-      if (m.method === 'HeapProfiler.addHeapSnapshotChunk') chunks.push(m.params!.chunk);
-      if (m.id === 1) resolve();
-    });
-    ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.takeHeapSnapshot', params: {} }));
+  await inspectorCall(ws, 1, 'HeapProfiler.takeHeapSnapshot', {}, (method, params) => {
+    if (method === 'HeapProfiler.addHeapSnapshotChunk')
+      chunks.push((params as { chunk: string }).chunk);
   });
   ws.close();
   const s = JSON.parse(chunks.join('')) as Snapshot;
