@@ -1,6 +1,7 @@
 /**
- * `pnpm bench`: raw `ws` relay, Socket.IO relay and Causette (durable acks), each in its own
- * process, driven by the same load generator (its own process) on 127.0.0.1, in one run.
+ * `pnpm bench`: raw `ws` relay, the reference durable relay, Socket.IO relay and Causette
+ * (durable acks), each in its own process, driven by the same load generator (its own process)
+ * on 127.0.0.1, in one run.
  * Scenarios live in bench/scenarios/. Writes bench/results/latest.json, the chart
  * bench/results/chart.svg and BENCHMARKS.md (latest section + one history line per run).
  * `--quick`: a short smoke run with small sizes (not figures). `--only=a,b`: those scenarios, to
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { compileRelays } from './lib/compile.js';
 import { hardFdLimit } from './lib/proc.js';
 import { fsyncLatency } from './lib/fsync.js';
-import { TARGETS } from './lib/targets.js';
+import { PRODUCT_TARGETS, TARGETS } from './lib/targets.js';
 import { throughput, type ThroughputRow } from './scenarios/throughput.js';
 import { idle, type IdleRow } from './scenarios/idle.js';
 import { resume } from './scenarios/resume.js';
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
 
   // Cold start first, while nothing else of this run is still winding down.
   if (want('cold'))
-    for (const target of TARGETS) {
+    for (const target of PRODUCT_TARGETS) {
       const r = await coldStart(target, P.coldReps);
       log(`${target} cold start: ${r.medianMs.toFixed(0)} ms`);
       cold.push(r);
@@ -231,7 +232,7 @@ async function main(): Promise<void> {
   }
   if (want('idle'))
     for (const n of P.idle)
-      for (const target of TARGETS) {
+      for (const target of PRODUCT_TARGETS) {
         const r = await idle(target, n, { holdMs: P.holdMs, heartbeatMs: HEARTBEAT_MS });
         log(
           `${target} idle ${n}: held ${r.held}, ${r.kbPerConn.toFixed(2)} KB/conn${r.note ? ` (${r.note})` : ''}`,

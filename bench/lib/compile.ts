@@ -11,7 +11,7 @@ const DIR = new URL('../servers/', import.meta.url).pathname;
 
 export function compileRelays(): void {
   mkdirSync(join(DIR, 'dist'), { recursive: true });
-  for (const name of ['raw-ws-relay', 'socketio-relay']) {
+  for (const name of ['ws-rooms', 'raw-ws-relay', 'durable-relay', 'socketio-relay']) {
     const src = readFileSync(join(DIR, `${name}.ts`), 'utf8');
     const out = ts.transpileModule(src, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },

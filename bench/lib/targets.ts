@@ -14,11 +14,21 @@ export function causetteCli(): string {
   return process.env.CAUSETTE_BENCH_CLI ?? CLI;
 }
 
-export const TARGETS = ['raw-ws', 'socketio', 'causette'] as const;
+export const TARGETS = ['raw-ws', 'durable', 'socketio', 'causette'] as const;
 export type TargetName = (typeof TARGETS)[number];
+/**
+ * The servers of the scenarios where the reference durable relay has nothing to show (cold
+ * start, idle memory): it is there to calibrate message throughput and latency only.
+ */
+export const PRODUCT_TARGETS = TARGETS.filter((t) => t !== 'durable');
 
 /** The load generator's protocol for each target. */
-export const PROTOCOL = { 'raw-ws': 'raw', socketio: 'socketio', causette: 'causette' } as const;
+export const PROTOCOL = {
+  'raw-ws': 'raw',
+  durable: 'raw',
+  socketio: 'socketio',
+  causette: 'causette',
+} as const;
 
 export interface Running {
   name: TargetName;
@@ -55,7 +65,7 @@ export function startTarget(name: TargetName, port: number, opts: TargetOptions 
   const url = `http://127.0.0.1:${port}`;
   if (name !== 'causette') {
     // Transpiled by compileRelays() (bench/lib/compile.ts) before a run.
-    const file = name === 'raw-ws' ? 'raw-ws-relay.js' : 'socketio-relay.js';
+    const file = `${name === 'raw-ws' ? 'raw-ws' : name === 'durable' ? 'durable' : 'socketio'}-relay.js`;
     const flags = [...(opts.inspect ? [INSPECT_FLAG] : []), ...(opts.nodeFlags ?? [])];
     const child = startNode([...flags, join(ROOT, 'bench/servers/dist', file), String(port)], opts);
     return { name, url, child, stop: () => child.stop() };

@@ -148,6 +148,20 @@ export function goals(r: Results): Goal[] {
   return out;
 }
 
+/**
+ * The reference durable relay against raw ws and Causette at 100 clients: what durability
+ * alone costs on this host in this run (not a goal).
+ */
+export function reference(r: Results): string {
+  const tp = (t: TargetName) => find(r.throughput, t, (x) => x.clients === 100);
+  const [raw, dur, ca] = [tp('raw-ws'), tp('durable'), tp('causette')];
+  if (!raw || !dur) return '';
+  const vsCausette = ca
+    ? `; Causette reached ${pct(ca.msgsPerSec / dur.msgsPerSec)} of its msgs/s`
+    : '';
+  return `**Reference** (not a goal): the durable relay, which stores every message with its seq and idempotency key and waits for the commit's fsync before the ack, and does nothing else, reached ${pct(dur.msgsPerSec / raw.msgsPerSec)} of raw ws's msgs/s at 100 clients in this run, p99 ${(dur.p99 / raw.p99).toFixed(2)}x${vsCausette}.`;
+}
+
 export function latestSection(r: Results, chartPath: string): string {
   const m = r.machine;
   const base = (c: number) =>
@@ -197,6 +211,8 @@ ${cold.join('\n')}
 | goal | measured | target | |
 |---|---:|---:|---|
 ${g.join('\n')}
+
+${reference(r)}
 <!-- bench:latest:end -->`;
 }
 
@@ -208,5 +224,5 @@ export function historyLine(r: Results): string {
   const big = r.throughput.reduce((mx, x) => Math.max(mx, x.clients), 0);
   const ca = tp('causette', 100) ?? NaN;
   const m = r.machine;
-  return `| ${m.date.slice(0, 16)} | ${m.commit} | ${m.cpu} | ${int(tp('raw-ws', 100))} | ${int(tp('socketio', 100))} | ${int(ca)} | ${pct(ca / (tp('raw-ws', 100) ?? NaN))} | ${((tp('causette', big) ?? NaN) / (tp('socketio', big) ?? NaN)).toFixed(2)}x @${big} | ${f2(find(r.light, 'causette')?.p99)} | ${f1(idle('raw-ws'))} / ${f1(idle('socketio'))} / ${f1(idle('causette'))} | ${r.quick ? 'quick' : 'full'} |`;
+  return `| ${m.date.slice(0, 16)} | ${m.commit} | ${m.cpu} | ${int(tp('raw-ws', 100))} | ${int(tp('socketio', 100))} | ${int(ca)} | ${pct(ca / (tp('raw-ws', 100) ?? NaN))} | ${((tp('causette', big) ?? NaN) / (tp('socketio', big) ?? NaN)).toFixed(2)}x @${big} | ${f2(find(r.light, 'causette')?.p99)} | ${f1(idle('raw-ws'))} / ${f1(idle('socketio'))} / ${f1(idle('causette'))} | ${r.quick ? 'quick' : 'full'} | ${pct((tp('durable', 100) ?? NaN) / (tp('raw-ws', 100) ?? NaN))} |`;
 }

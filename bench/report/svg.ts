@@ -13,6 +13,7 @@ export interface Panel {
 
 const COLORS: Record<TargetName, string> = {
   'raw-ws': '#8a8f98',
+  durable: '#4aa37a',
   socketio: '#e0a030',
   causette: '#2f6fdf',
 };

@@ -20,6 +20,7 @@ compileRelays();
 
 const runs = [
   { label: 'raw-ws', target: 'raw-ws' as const, cli: undefined },
+  { label: 'durable', target: 'durable' as const, cli: undefined },
   { label: 'causette', target: 'causette' as const, cli: undefined },
   ...(otherCli ? [{ label: 'other', target: 'causette' as const, cli: otherCli }] : []),
 ];
