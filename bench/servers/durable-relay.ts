@@ -3,9 +3,11 @@
  * else. Like raw-ws-relay.ts (parse, forward to the peer, ack), but every message is stored
  * before it is acked or forwarded: the messages of one event-loop turn go into one SQLite
  * transaction (WAL, `synchronous=FULL`, so the commit's fsync is done before any ack), each
- * with a per-thread seq, and a UNIQUE (thread, client id) key so a resend is answered with the
- * stored original instead of a second row. No validation, no auth, no read order beyond the
- * rowid, no thread rows, SQLite's default inline checkpoints.
+ * with a per-thread seq, and a UNIQUE (client id, thread) key so a resend is answered with the
+ * stored original instead of a second row (client id first, as in Causette: the SDK's client
+ * ids are time-ordered, so new keys land at the end of the index). Checkpoints run on a thread of their own, as in
+ * Causette (its `startCheckpointer`, with the same backstop). No validation, no auth, no read
+ * order beyond the rowid, no thread rows.
  * It shows what durability alone costs on the host at hand, so Causette's ratio to raw ws can be
  * read against the ratio this floor reaches in the same run.
  * Usage: node bench/servers/dist/durable-relay.js <port>
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { WebSocket } from 'ws';
+import { BACKSTOP_PAGES, startCheckpointer } from '@causette/server/checkpointer';
 import { serveRooms } from './ws-rooms.js';
 
 const port = Number(process.argv[2] ?? 0);
@@ -22,12 +25,16 @@ const dir = mkdtempSync(join(tmpdir(), 'durable-relay-'));
 const db = new Database(join(dir, 'relay.db'));
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
+db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 db.exec(`CREATE TABLE messages (
   thread_id TEXT NOT NULL, seq INTEGER NOT NULL, client_id TEXT NOT NULL,
-  text TEXT NOT NULL, ts INTEGER NOT NULL, UNIQUE (thread_id, client_id))`);
+  text TEXT NOT NULL, ts INTEGER NOT NULL, UNIQUE (client_id, thread_id))`);
+const checkpointer = startCheckpointer(join(dir, 'relay.db'));
 const insert = db.prepare(
   'INSERT INTO messages (thread_id, seq, client_id, text, ts) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING',
 );
+// A thread's last seq is read once (a scan: this reference keeps no index by thread), then
+// counted in memory.
 const maxSeq = db.prepare<[string], { m: number | null }>(
   'SELECT max(seq) AS m FROM messages WHERE thread_id = ?',
 );
@@ -102,7 +109,8 @@ serveRooms(
     if (queue.length === 0) setImmediate(flush);
     queue.push({ ws, peers, threadId: f.threadId, clientId: f.clientId, text: f.text });
   },
-  () => {
+  async () => {
+    await checkpointer.stop();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   },

@@ -2,7 +2,7 @@
  * What the two `ws` relays share: an HTTP server answering `/readyz`, `ws` on the same port
  * (no deflate, 16 KiB frames), 2-party rooms named by `?room=`, each JSON frame parsed and
  * handed to the relay with the sender's room, pings dropped; `{"listening":port}` on stdout
- * once up, and exit on SIGTERM after `onStop`.
+ * once up, and exit on SIGTERM once `onStop` is done.
  */
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -17,7 +17,7 @@ export interface SendFrame {
 export function serveRooms(
   port: number,
   onSend: (ws: WebSocket, room: Set<WebSocket>, f: SendFrame) => void,
-  onStop: () => void = () => {},
+  onStop: () => void | Promise<void> = () => {},
 ): void {
   const rooms = new Map<string, Set<WebSocket>>();
   const http = createServer((req, res) => {
@@ -44,7 +44,6 @@ export function serveRooms(
     process.stdout.write(`${JSON.stringify({ listening: addr.port })}\n`);
   });
   process.on('SIGTERM', () => {
-    onStop();
-    process.exit(0);
+    void Promise.resolve(onStop()).finally(() => process.exit(0));
   });
 }
