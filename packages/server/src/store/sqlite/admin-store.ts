@@ -18,8 +18,9 @@ import type { Db } from './open.js';
 import { apiKeys, apps, contacts, threads } from './schema.js';
 import { toApp, toContact, toThread } from './rows.js';
 import { writeOutboxRow } from './outbox.js';
-import { threadFacts } from './thread-facts.js';
+import { threadFacts, threadRow } from './thread-facts.js';
 import type { SeqIndex } from './seq-index.js';
+import type { readSnapshot } from './snapshot.js';
 
 /** Escape LIKE wildcards so a search for `50%` finds "50%", not everything. */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -32,6 +33,8 @@ export class SqliteAdminStore implements AdminStore {
     private readonly db: Db,
     private readonly sqlite: Database.Database,
     private readonly seqIndex: SeqIndex,
+    /** Runs reads in one snapshot (snapshot.ts): a thread and its facts must agree. */
+    private readonly inSnapshot: ReturnType<typeof readSnapshot>,
     /** A thread's status changed here: the appender must read its row again. */
     private readonly threadChanged: (threadId: string) => void,
   ) {}
@@ -98,23 +101,23 @@ export class SqliteAdminStore implements AdminStore {
       );
     }
     const dir = ascending ? asc : desc;
-    const rows = this.db
-      .select()
-      .from(threads)
-      .where(and(...conds))
-      .orderBy(dir(threads.updatedAt), dir(threads.id))
-      .limit(f.limit)
-      .all();
-    return rows.map((r) => this.admin(toThread(r)));
+    return this.inSnapshot(() =>
+      this.db
+        .select()
+        .from(threads)
+        .where(and(...conds))
+        .orderBy(dir(threads.updatedAt), dir(threads.id))
+        .limit(f.limit)
+        .all()
+        .map((r) => this.admin(toThread(r))),
+    );
   }
 
   async adminThread(appId: string, threadId: string): Promise<AdminThread | null> {
-    const r = this.db
-      .select()
-      .from(threads)
-      .where(and(eq(threads.appId, appId), eq(threads.id, threadId)))
-      .get();
-    return r ? this.admin(toThread(r)) : null;
+    return this.inSnapshot(() => {
+      const r = threadRow(this.db, appId, threadId);
+      return r ? this.admin(toThread(r)) : null;
+    });
   }
 
   private admin(t: ThreadRecord): AdminThread {

@@ -208,6 +208,52 @@ describe('per-thread order with bulk indexing', () => {
   });
 });
 
+describe('thread views from one snapshot', () => {
+  it('agree with themselves when another connection appends in the middle of one', async () => {
+    const { contact, threads } = await threadsWithMessages(1, 2);
+    const t = threads[0]!;
+    const other = new SqliteStore(f.path, { seqIndexEvery: 5 });
+    // Another connection's commit lands after a view read the thread row and before it reads
+    // the last message: the view must show neither half of it or both.
+    const index = (store as unknown as { seqIndex: { page: (...a: unknown[]) => unknown } })
+      .seqIndex;
+    const page = index.page;
+    let n = 0;
+    index.page = (...a: unknown[]) => {
+      void other.appendMessages([
+        {
+          appId: APP,
+          threadId: t.id,
+          clientId: `mid-${++n}`,
+          author: { kind: 'agent' },
+          text: 'in between',
+          ts: Date.now(),
+        },
+      ]);
+      return page(...a);
+    };
+    const reads = {
+      threadView: () => store.threadView(APP, t.id),
+      listThreadViews: async () => (await store.listThreadViews(APP, contact.id))[0],
+      adminThread: () => store.adminThread(APP, t.id),
+      listThreads: async () => (await store.listThreads(APP, { limit: 10 }))[0],
+    };
+    try {
+      for (const [name, read] of Object.entries(reads)) {
+        const before = n;
+        const v = await read();
+        expect(n, name).toBe(before + 1); // the other connection did commit mid-view
+        expect(v!.lastMessage!.seq, name).toBe(v!.lastSeq);
+      }
+    } finally {
+      index.page = page;
+      await other.close();
+    }
+    // Every message appended meanwhile is there afterwards.
+    expect((await store.threadView(APP, t.id))!.lastMessage!.text).toBe('in between');
+  });
+});
+
 describe('runs of the per-thread order', () => {
   // One bulk step of 600 messages: a thread's run is cut at every multiple of RUN_SPAN seqs.
   let g: StoreFixture;

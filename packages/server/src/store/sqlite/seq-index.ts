@@ -21,6 +21,7 @@
  * bulk step are a contiguous run of seqs.
  */
 import type Database from 'better-sqlite3';
+import { readSnapshot } from './snapshot.js';
 import type { RawRow } from './rows.js';
 import { metaCursor } from './meta-cursor.js';
 
@@ -137,10 +138,11 @@ export function prepareSeqIndex(sqlite: Database.Database, every = INDEX_EVERY) 
 
   // The runs and the tail read in one read transaction: another connection's bulk step between
   // the two reads would otherwise move messages from the tail to the runs unseen (or twice).
-  const snapshot = <A extends unknown[], R>(fn: (...args: A) => R) => {
-    const tx = sqlite.transaction(fn);
-    return (...args: A): R => tx.deferred(...args);
-  };
+  const inSnapshot = readSnapshot(sqlite);
+  const snapshot =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R =>
+      inSnapshot(() => fn(...args));
 
   return {
     /** Call inside the append transaction, after its inserts (`lastRowid`: the newest one). */

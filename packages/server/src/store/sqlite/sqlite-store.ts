@@ -18,9 +18,10 @@ import type {
   ThreadRecord,
 } from '../store.js';
 import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
+import { readSnapshot } from './snapshot.js';
 import { openDatabase, type Db } from './open.js';
 import { writeOutboxRow } from './outbox.js';
-import { threadFacts } from './thread-facts.js';
+import { threadFacts, threadRow } from './thread-facts.js';
 import { apiKeys, apps, meta, readCursors, threads } from './schema.js';
 import { fromRaw, toApp, toThread } from './rows.js';
 import { prepareSeqIndex, type SeqIndex } from './seq-index.js';
@@ -66,6 +67,7 @@ export class SqliteStore implements Store {
   readonly checkpointer: Checkpointer | undefined;
   /** Lookups made for every session, socket upgrade and API request: prepared once. */
   private readonly lookups: ReturnType<typeof prepareLookups>;
+  private readonly inSnapshot: ReturnType<typeof readSnapshot>;
 
   /**
    * @param path database file, or `:memory:`
@@ -91,9 +93,12 @@ export class SqliteStore implements Store {
       this.epoch = newId();
       db.insert(meta).values({ key: 'epoch', value: this.epoch }).run();
     }
+    this.inSnapshot = readSnapshot(sqlite);
     this.seqIndex = prepareSeqIndex(sqlite, opts.seqIndexEvery);
     this.append = prepareAppend(sqlite, this.seqIndex);
-    this.admin = new SqliteAdminStore(db, sqlite, this.seqIndex, (id) => this.append.forget(id));
+    this.admin = new SqliteAdminStore(db, sqlite, this.seqIndex, this.inSnapshot, (id) =>
+      this.append.forget(id),
+    );
     this.hooks = new SqliteWebhookStore(db, sqlite);
     this.contactStore = new SqliteContactStore(db, sqlite);
     this.lookups = prepareLookups(db);
@@ -228,28 +233,31 @@ export class SqliteStore implements Store {
   }
 
   async getThread(appId: string, threadId: string): Promise<ThreadRecord | null> {
-    const r = this.db
-      .select()
-      .from(threads)
-      .where(and(eq(threads.appId, appId), eq(threads.id, threadId)))
-      .get();
+    const r = threadRow(this.db, appId, threadId);
     return r ? toThread(r) : null;
   }
 
+  // A view's thread row, cursors, last message and unread count come from one snapshot: a
+  // commit by another connection in between would otherwise mix old and new (a last message
+  // past the row's lastSeq).
   async threadView(appId: string, threadId: string): Promise<Thread | null> {
-    const t = await this.getThread(appId, threadId);
-    return t ? this.view(t) : null;
+    return this.inSnapshot(() => {
+      const r = threadRow(this.db, appId, threadId);
+      return r ? this.view(toThread(r)) : null;
+    });
   }
 
   async listThreadViews(appId: string, contactId: string): Promise<Thread[]> {
-    const rows = this.db
-      .select()
-      .from(threads)
-      .where(and(eq(threads.appId, appId), eq(threads.contactId, contactId)))
-      .orderBy(desc(threads.updatedAt))
-      .limit(200)
-      .all();
-    return rows.map((r) => this.view(toThread(r)));
+    return this.inSnapshot(() =>
+      this.db
+        .select()
+        .from(threads)
+        .where(and(eq(threads.appId, appId), eq(threads.contactId, contactId)))
+        .orderBy(desc(threads.updatedAt))
+        .limit(200)
+        .all()
+        .map((r) => this.view(toThread(r))),
+    );
   }
 
   private view(t: ThreadRecord): Thread {

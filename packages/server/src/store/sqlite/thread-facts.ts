@@ -1,8 +1,8 @@
 /** What both the visitor's and the back office's view of a thread add to its row. */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Message } from '@causette/shared';
 import type { Db } from './open.js';
-import { readCursors } from './schema.js';
+import { readCursors, threads } from './schema.js';
 import { fromRaw } from './rows.js';
 import type { SeqIndex } from './seq-index.js';
 
@@ -10,6 +10,15 @@ export interface ThreadFacts {
   visitorReadSeq: number;
   agentReadSeq: number;
   lastMessage: Message | null;
+}
+
+/** A thread's row, if it belongs to the app. */
+export function threadRow(db: Db, appId: string, threadId: string) {
+  return db
+    .select()
+    .from(threads)
+    .where(and(eq(threads.appId, appId), eq(threads.id, threadId)))
+    .get();
 }
 
 /** Read cursors and last message of one thread. */
