@@ -5,11 +5,11 @@
  * transaction (WAL, `synchronous=FULL`, so the commit's fsync is done before any ack), each
  * with a per-thread seq, and a UNIQUE (client id, thread) key so a resend is answered with the
  * stored original instead of a second row (client id first, as in Causette: the SDK's client
- * ids are time-ordered, so new keys land at the end of the index). Checkpoints run on a thread of their own, as in
- * Causette (its `startCheckpointer`, with the same backstop). No validation, no auth, no read
- * order beyond the rowid, no thread rows.
- * It shows what durability alone costs on the host at hand, so Causette's ratio to raw ws can be
- * read against the ratio this floor reaches in the same run.
+ * ids are time-ordered, so new keys land at the end of the index). Checkpoints run on a
+ * thread of their own, as in Causette (its `startCheckpointer`, with the same backstop). No
+ * validation, no auth, no read order beyond the rowid, no thread rows.
+ * It shows what durability alone costs on the host at hand, so Causette's ratio to raw ws can
+ * be read against the ratio this floor reaches in the same run.
  * Usage: node bench/servers/dist/durable-relay.js <port>
  */
 import { mkdtempSync, rmSync } from 'node:fs';
