@@ -3,7 +3,10 @@
  * through the real store (synchronous=FULL, checkpoint thread on), timed in wall and CPU time
  * per message; then, with checkpoints off, which b-trees the WAL frames of a commit belong to
  * (every frame is a page written, fsynced and later copied back by a checkpoint).
- * Usage (after `pnpm build`): node --import tsx bench/tools/append-cost.ts [batch] [threads] [batches]
+ * Each message is stamped, and its client id made, at a synthetic arrival time that moves 1 ms
+ * every RATE messages: ids made in one burst would share a millisecond, which the load never
+ * does, and order the newest index entries unlike it.
+ * Usage (after `pnpm build`): node --import tsx bench/tools/append-cost.ts [batch] [threads] [batches] [rate]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +18,8 @@ import { SqliteStore, type AppendInput } from '@causette/server';
 const B = Number(process.argv[2] ?? 64);
 const T = Number(process.argv[3] ?? 50);
 const N = Number(process.argv[4] ?? 1000);
+/** Messages per millisecond of the synthetic clock that stamps them (as arrivals under load). */
+const RATE = Number(process.argv[5] ?? 15);
 const APP = 'app_cost';
 const dir = mkdtempSync(join(tmpdir(), 'causette-append-cost-'));
 const path = join(dir, 'causette.db');
@@ -39,16 +44,21 @@ for (let i = 0; i < T; i++) {
 }
 const text = 'x'.repeat(100);
 let sent = 0;
+let clock = Date.now();
 const batches = (n: number): AppendInput[][] =>
   Array.from({ length: n }, () =>
-    Array.from({ length: B }, () => ({
-      appId: APP,
-      threadId: threads[sent++ % T]!,
-      clientId: newId(),
-      author: { kind: 'visitor' as const },
-      text,
-      ts: Date.now(),
-    })),
+    Array.from({ length: B }, () => {
+      const ts = Math.floor(clock);
+      clock += 1 / RATE;
+      return {
+        appId: APP,
+        threadId: threads[sent++ % T]!,
+        clientId: newId(ts),
+        author: { kind: 'visitor' as const },
+        text,
+        ts,
+      };
+    }),
   );
 
 const timed = async (n: number) => {
