@@ -25,6 +25,28 @@ describe('hand-written frame JSON', () => {
       { ...base, text: 'quote " backslash \\ newline \n tab \t </script> \u2028 é 😀 \u0000' },
     ],
     ['metadata', { ...base, metadata: { order: 'A-1', n: 1.5, ok: true, none: null, quote: '"' } }],
+    [
+      'ids and an author id that need escaping (never accepted on the wire, still valid JSON)',
+      {
+        ...base,
+        id: 'm"1\\',
+        threadId: 't\n1',
+        clientId: 'c</script>',
+        author: { kind: 'visitor', id: 'ct "x"' },
+      },
+    ],
+    [
+      'an author with every field',
+      {
+        ...base,
+        author: {
+          kind: 'bot',
+          id: 'bot_1',
+          name: 'Bé\u2028',
+          avatarUrl: 'https://x/b.png?a=1&b="2"',
+        },
+      },
+    ],
   ])('writes %s as a frame that parses back to the same message', (_, message) => {
     const text = messageFrameJson(message);
     expect(JSON.parse(text)).toEqual({ type: 'message', message });
