@@ -14,8 +14,9 @@ const PLAIN = /^[\w-]*$/;
 
 /**
  * An id as a JSON string. Ids are checked against ID_PATTERN where they enter, and server ids
- * are hex, so they need no escaping and are quoted as they are: half the cost of
- * JSON.stringify here (measured ~1 µs per message frame). Anything else is escaped.
+ * are hex, so they need no escaping and are quoted as they are; anything else is escaped.
+ * With the author written field by field, a message frame took 1.6-1.7 µs instead of 2.1-2.9
+ * in a micro-benchmark.
  */
 const idJson = (s: string): string => (PLAIN.test(s) ? `"${s}"` : str(s));
 
