@@ -5,20 +5,18 @@
  * escaping is exactly JSON's, except ids made only of characters JSON leaves as they are
  * (`idJson`); frame-json.test.ts checks the result parses back to the frame.
  */
-import type { AckFrame, Author, Message } from '@causette/shared';
+import { ID_PATTERN, type AckFrame, type Author, type Message } from '@causette/shared';
 
 const str = JSON.stringify;
 
-/** What JSON writes unchanged between quotes: every id the wire accepts (ID_PATTERN) is. */
-const PLAIN = /^[\w-]*$/;
-
 /**
  * An id as a JSON string. Ids are checked against ID_PATTERN where they enter, and server ids
- * are hex, so they need no escaping and are quoted as they are; anything else is escaped.
+ * are hex: its characters are ones JSON writes unchanged, so such an id is quoted as it is;
+ * anything else is escaped.
  * With the author written field by field, a message frame took 1.6-1.7 µs instead of 2.1-2.9
  * in a micro-benchmark.
  */
-const idJson = (s: string): string => (PLAIN.test(s) ? `"${s}"` : str(s));
+const idJson = (s: string): string => (ID_PATTERN.test(s) ? `"${s}"` : str(s));
 
 function authorJson(a: Author): string {
   return (
