@@ -1,7 +1,8 @@
 /**
  * Reference: the least a relay must do to give Causette's two storage guarantees, and nothing
  * else. Like raw-ws-relay.ts (parse, forward to the peer, ack), but every message is stored
- * before it is acked or forwarded: the messages of one event-loop turn go into one SQLite
+ * before it is acked or forwarded: the messages of a batch, gathered as Causette gathers them
+ * (while it grows, up to MAX_GATHER_TURNS event-loop turns), go into one SQLite
  * transaction (WAL, `synchronous=FULL`, so the commit's fsync is done before any ack), each
  * with a per-thread seq, and a UNIQUE (client id, thread) key so a resend is answered with the
  * stored original instead of a second row (client id first, as in Causette: the SDK's client
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { WebSocket } from 'ws';
 import { BACKSTOP_PAGES, startCheckpointer } from '@causette/server/checkpointer';
+import { MAX_GATHER_TURNS } from '@causette/server/message-writer';
 import { serveRooms } from './ws-rooms.js';
 
 const port = Number(process.argv[2] ?? 0);
@@ -72,6 +74,22 @@ const append = db.transaction((batch: Pending[]): Stored[] =>
 );
 
 let queue: Pending[] = [];
+/**
+ * Causette's batching (message-writer.ts): after each event-loop turn the batch waits one more
+ * if messages joined it during the last one, up to MAX_GATHER_TURNS turns.
+ */
+let turns = 0;
+let gathered = 0;
+function gather(): void {
+  if (queue.length > gathered && turns < MAX_GATHER_TURNS) {
+    gathered = queue.length;
+    turns += 1;
+    setImmediate(gather);
+    return;
+  }
+  flush();
+}
+
 function flush(): void {
   const batch = queue;
   queue = [];
@@ -106,7 +124,11 @@ function flush(): void {
 serveRooms(
   port,
   (ws, peers, f) => {
-    if (queue.length === 0) setImmediate(flush);
+    if (queue.length === 0) {
+      turns = 0;
+      gathered = 0;
+      setImmediate(gather);
+    }
     queue.push({ ws, peers, threadId: f.threadId, clientId: f.clientId, text: f.text });
   },
   async () => {
