@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { WebSocket } from 'ws';
 import { BACKSTOP_PAGES, startCheckpointer } from '@causette/server/checkpointer';
-import { MAX_GATHER_TURNS } from '@causette/server/message-writer';
+import { whenGathered } from '@causette/server/message-writer';
 import { serveRooms } from './ws-rooms.js';
 
 const port = Number(process.argv[2] ?? 0);
@@ -74,22 +74,6 @@ const append = db.transaction((batch: Pending[]): Stored[] =>
 );
 
 let queue: Pending[] = [];
-/**
- * Causette's batching (message-writer.ts): after each event-loop turn the batch waits one more
- * if messages joined it during the last one, up to MAX_GATHER_TURNS turns.
- */
-let turns = 0;
-let gathered = 0;
-function gather(): void {
-  if (queue.length > gathered && turns < MAX_GATHER_TURNS) {
-    gathered = queue.length;
-    turns += 1;
-    setImmediate(gather);
-    return;
-  }
-  flush();
-}
-
 function flush(): void {
   const batch = queue;
   queue = [];
@@ -124,11 +108,8 @@ function flush(): void {
 serveRooms(
   port,
   (ws, peers, f) => {
-    if (queue.length === 0) {
-      turns = 0;
-      gathered = 0;
-      setImmediate(gather);
-    }
+    // Causette's batching (message-writer.ts): committed once the batch stops growing.
+    if (queue.length === 0) whenGathered(() => queue.length, flush);
     queue.push({ ws, peers, threadId: f.threadId, clientId: f.clientId, text: f.text });
   },
   async () => {

@@ -23,13 +23,31 @@ interface Pending {
  */
 export const MAX_GATHER_TURNS = 16;
 
+/**
+ * Calls `close` once the batch whose size `size()` reads has stopped growing: after the first
+ * event-loop turn that added nothing to it, or after MAX_GATHER_TURNS turns. (The bench's
+ * durable relay gathers its batches with this too.)
+ */
+export function whenGathered(size: () => number, close: () => void): void {
+  let turns = 0;
+  let gathered = 0;
+  const turn = (): void => {
+    const n = size();
+    if (n > gathered && turns < MAX_GATHER_TURNS) {
+      gathered = n;
+      turns += 1;
+      setImmediate(turn);
+      return;
+    }
+    close();
+  };
+  setImmediate(turn);
+}
+
 export class MessageWriter {
   private batch: Pending[] = [];
-  /** A gather (a chain of setImmediate turns) is pending for the open batch. */
+  /** The open batch is being gathered (whenGathered has not closed it yet). */
   private scheduled = false;
-  /** Turns the open batch has waited, and its size at the end of the last one. */
-  private turns = 0;
-  private gathered = 0;
   private committing: Promise<void> | null = null;
   /** Batches committed and messages in them, for metrics and tests. */
   readonly stats = { batches: 0, messages: 0, maxBatch: 0 };
@@ -41,21 +59,14 @@ export class MessageWriter {
       this.batch.push({ input, resolve, reject });
       if (!this.scheduled && !this.committing) {
         this.scheduled = true;
-        this.turns = 0;
-        this.gathered = 0;
-        setImmediate(this.gather);
+        whenGathered(this.size, this.close);
       }
     });
   }
 
-  /** After a turn of the event loop while a batch is open: wait another, or commit. */
-  private readonly gather = (): void => {
-    if (this.batch.length > this.gathered && this.turns < MAX_GATHER_TURNS) {
-      this.gathered = this.batch.length;
-      this.turns += 1;
-      setImmediate(this.gather);
-      return;
-    }
+  private readonly size = (): number => this.batch.length;
+
+  private readonly close = (): void => {
     this.scheduled = false;
     this.flush();
   };
