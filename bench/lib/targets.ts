@@ -35,6 +35,8 @@ export interface Running {
   url: string;
   child: Child;
   appId?: string;
+  /** The default app's identity secret, to sign user tokens (Causette on a fresh data folder). */
+  identitySecret?: string;
   stop(): Promise<void>;
 }
 
@@ -51,13 +53,14 @@ export interface TargetOptions {
   dataDir?: string;
 }
 
-/** A data folder initialised by `causette init`, and the default app's id. */
-export function initCausette(): { dataDir: string; appId: string } {
+/** A data folder initialised by `causette init`, and the default app's id and identity secret. */
+export function initCausette(): { dataDir: string; appId: string; identitySecret: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'causette-bench-'));
   const out = execFileSync(process.execPath, [causetteCli(), 'init', '--data', dataDir, '--json'], {
     encoding: 'utf8',
   });
-  return { dataDir, appId: (JSON.parse(out) as { appId: string }).appId };
+  const creds = JSON.parse(out) as { appId: string; identitySecret: string };
+  return { dataDir, appId: creds.appId, identitySecret: creds.identitySecret };
 }
 
 /** Starts a target; resolves once its process is spawned (wait for /readyz separately). */
@@ -71,7 +74,9 @@ export function startTarget(name: TargetName, port: number, opts: TargetOptions 
     return { name, url, child, stop: () => child.stop() };
   }
   const own = opts.dataDir === undefined;
-  const { dataDir, appId } = own ? initCausette() : { dataDir: opts.dataDir!, appId: undefined };
+  const { dataDir, appId, identitySecret } = own
+    ? initCausette()
+    : { dataDir: opts.dataDir!, appId: undefined, identitySecret: undefined };
   const args = [
     ...(opts.inspect ? [INSPECT_FLAG] : []),
     ...(opts.nodeFlags ?? []),
@@ -96,6 +101,7 @@ export function startTarget(name: TargetName, port: number, opts: TargetOptions 
     url,
     child,
     ...(appId ? { appId } : {}),
+    ...(identitySecret ? { identitySecret } : {}),
     stop: async () => {
       await child.stop();
       if (own) rmSync(dataDir, { recursive: true, force: true });

@@ -68,11 +68,17 @@ export class Client {
   }
 }
 
-export async function openSession(ep: Endpoint): Promise<string> {
+/** What a session request may carry: the visitor token it had, a user token from the brand. */
+export interface SessionTokens {
+  visitorToken?: string;
+  userToken?: string;
+}
+
+export async function openSession(ep: Endpoint, tokens: SessionTokens = {}): Promise<string> {
   const r = await fetch(`${ep.url}/v1/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ appId: ep.appId }),
+    body: JSON.stringify({ appId: ep.appId, ...tokens }),
   });
   if (!r.ok) throw new Error(`session ${r.status} ${await r.text()}`);
   return ((await r.json()) as { token: string }).token;

@@ -7,7 +7,7 @@ import type { Db } from './open.js';
 import { contacts, threads } from './schema.js';
 import { toContact } from './rows.js';
 import { writeOutboxRow } from './outbox.js';
-import { GroupInsert } from './group-insert.js';
+import { GroupWrite } from './group-write.js';
 
 function newContactRow(
   appId: string,
@@ -43,23 +43,25 @@ function prepareById(db: Db) {
 }
 
 export class SqliteContactStore {
-  /** New contacts, one per new visitor session: group-committed (group-insert.ts). */
-  readonly created: GroupInsert<ContactRow>;
+  /**
+   * Every contact write comes from a session request (a new visitor, a sign-in, a merge): they
+   * are group-committed, one transaction per event-loop turn (group-write.ts).
+   */
+  readonly writes: GroupWrite;
+  private readonly insert: Database.Statement<ContactRow>;
   /** Read at every session refresh and socket upgrade: prepared once. */
   private readonly byId: ReturnType<typeof prepareById>;
 
   constructor(
     private readonly db: Db,
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
   ) {
-    const insert = sqlite.prepare<ContactRow>(
+    this.insert = sqlite.prepare<ContactRow>(
       `INSERT INTO contacts (id, app_id, external_id, name, email, attributes, merged_into,
          created_at, updated_at) VALUES (@id, @appId, @externalId, @name, @email, @attributes,
          @mergedInto, @createdAt, @updatedAt)`,
     );
-    this.created = new GroupInsert(sqlite, (rows) => {
-      for (const row of rows) insert.run(row);
-    });
+    this.writes = new GroupWrite(sqlite);
     this.byId = prepareById(db);
   }
 
@@ -68,7 +70,9 @@ export class SqliteContactStore {
     fields: { externalId?: string; name?: string; email?: string } = {},
   ): Promise<ContactRecord> {
     const row = newContactRow(appId, fields, Date.now());
-    await this.created.add(row);
+    await this.writes.add(() => {
+      this.insert.run(row);
+    });
     return toContact(row);
   }
 
@@ -82,66 +86,62 @@ export class SqliteContactStore {
     externalId: string,
     fields: { name?: string; email?: string },
   ): Promise<{ contact: ContactRecord; created: boolean }> {
-    return this.sqlite
-      .transaction(() => {
-        const now = Date.now();
-        const found = this.db
-          .select()
-          .from(contacts)
-          .where(and(eq(contacts.appId, appId), eq(contacts.externalId, externalId)))
-          .get();
-        if (found) {
-          const patch: { name?: string; email?: string; updatedAt: number } = { updatedAt: now };
-          if (fields.name !== undefined) patch.name = fields.name;
-          if (fields.email !== undefined) patch.email = fields.email;
-          this.db.update(contacts).set(patch).where(eq(contacts.id, found.id)).run();
-          return { contact: toContact({ ...found, ...patch }), created: false };
-        }
-        const row = newContactRow(appId, { ...fields, externalId }, now);
-        this.db.insert(contacts).values(row).run();
-        writeOutboxRow(this.db, appId, 'contact.identified', {
-          contact: { id: row.id, externalId, name: row.name, email: row.email },
-        });
-        return { contact: toContact(row), created: true };
-      })
-      .immediate();
+    return this.writes.add(() => {
+      const now = Date.now();
+      const found = this.db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.appId, appId), eq(contacts.externalId, externalId)))
+        .get();
+      if (found) {
+        const patch: { name?: string; email?: string; updatedAt: number } = { updatedAt: now };
+        if (fields.name !== undefined) patch.name = fields.name;
+        if (fields.email !== undefined) patch.email = fields.email;
+        this.db.update(contacts).set(patch).where(eq(contacts.id, found.id)).run();
+        return { contact: toContact({ ...found, ...patch }), created: false };
+      }
+      const row = newContactRow(appId, { ...fields, externalId }, now);
+      this.db.insert(contacts).values(row).run();
+      writeOutboxRow(this.db, appId, 'contact.identified', {
+        contact: { id: row.id, externalId, name: row.name, email: row.email },
+      });
+      return { contact: toContact(row), created: true };
+    });
   }
 
   async mergeContact(appId: string, fromId: string, intoId: string): Promise<string[]> {
-    return this.sqlite
-      .transaction(() => {
-        const from = this.db
-          .select()
-          .from(contacts)
-          .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
-          .get();
-        // Only anonymous, not-yet-merged contacts can be merged into an identified one.
-        if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
-          return [];
-        const moved = this.db
-          .select({ id: threads.id })
-          .from(threads)
-          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-          .all()
-          .map((r) => r.id);
-        const now = Date.now();
-        this.db
-          .update(threads)
-          .set({ contactId: intoId, updatedAt: now })
-          .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-          .run();
-        this.db
-          .update(contacts)
-          .set({ mergedInto: intoId, updatedAt: now })
-          .where(eq(contacts.id, fromId))
-          .run();
-        writeOutboxRow(this.db, appId, 'contact.merged', {
-          from: fromId,
-          into: intoId,
-          threadIds: moved,
-        });
-        return moved;
-      })
-      .immediate();
+    return this.writes.add(() => {
+      const from = this.db
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.appId, appId), eq(contacts.id, fromId)))
+        .get();
+      // Only anonymous, not-yet-merged contacts can be merged into an identified one.
+      if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
+        return [];
+      const moved = this.db
+        .select({ id: threads.id })
+        .from(threads)
+        .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+        .all()
+        .map((r) => r.id);
+      const now = Date.now();
+      this.db
+        .update(threads)
+        .set({ contactId: intoId, updatedAt: now })
+        .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
+        .run();
+      this.db
+        .update(contacts)
+        .set({ mergedInto: intoId, updatedAt: now })
+        .where(eq(contacts.id, fromId))
+        .run();
+      writeOutboxRow(this.db, appId, 'contact.merged', {
+        from: fromId,
+        into: intoId,
+        threadIds: moved,
+      });
+      return moved;
+    });
   }
 }

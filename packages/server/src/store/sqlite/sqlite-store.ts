@@ -333,7 +333,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.sqlite.open) this.contactStore.created.flush(); // new contacts still queued
+    if (this.sqlite.open) this.contactStore.writes.flush(); // contact writes still queued
     await this.checkpointer?.stop();
     // The last connection to close checkpoints what is left and removes the WAL.
     if (this.sqlite.open) this.sqlite.close();
