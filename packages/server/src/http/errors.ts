@@ -50,8 +50,11 @@ export async function readBodyText(c: Context): Promise<string | null> {
   return Buffer.concat(chunks, size).toString('utf8');
 }
 
-/** The same, from a Node stream; past the limit it is paused (the server drains the rest). */
-function readNodeBody(stream: Readable): Promise<string | null> {
+/**
+ * The same, from a Node stream; past the limit it is paused (the server drains the rest). A
+ * stream closed before its end (the client went away) rejects.
+ */
+export function readNodeBody(stream: Readable): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -59,6 +62,7 @@ function readNodeBody(stream: Readable): Promise<string | null> {
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      stream.off('close', onClose);
       if (error === undefined) resolve(value);
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
@@ -73,9 +77,11 @@ function readNodeBody(stream: Readable): Promise<string | null> {
     };
     const onEnd = () => settle(Buffer.concat(chunks, size).toString('utf8'));
     const onError = (e: unknown) => settle(null, e);
+    const onClose = () => settle(null, new Error('request body closed before its end'));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }
 
