@@ -4,9 +4,11 @@
  * With a fourth argument, a second Causette build (the path of its `cli.js`: a copy of
  * packages/server/dist made before the change, at packages/server/dist-NAME/dist so its
  * imports resolve, with that build's migrations copied to packages/server/dist-NAME/drizzle,
- * where it looks for them) runs in every round too, after the first: two builds compared on
- * the same host minute, each also as a ratio to the raw ws round before it. Rounds of the
- * same build have differed by up to 42% on a shared host: repeat before concluding.
+ * where it looks for them) runs in every round too: two builds compared on the same host
+ * minute, each also as a ratio to the raw ws round before it. The two builds swap places every
+ * round, so that the host drifting within a round favours neither, and the mean ratio of each
+ * is printed at the end. Rounds of the same build have differed by up to 42% on a shared
+ * host: use an even number of rounds, and repeat before concluding.
  * Usage: node --import tsx bench/tools/ab.ts [clients] [rounds] [measureMs] [otherCli]
  */
 import { compileRelays } from '../lib/compile.js';
@@ -25,13 +27,17 @@ const runs = [
   ...(otherCli ? [{ label: 'other', target: 'causette' as const, cli: otherCli }] : []),
 ];
 const best = new Map<string, ThroughputRow>();
+const ratios = new Map<string, number[]>();
 for (let i = 0; i < rounds; i++) {
   let raw = 0;
-  for (const run of runs) {
+  // Odd rounds measure the second build before the first.
+  const order = otherCli && i % 2 === 1 ? [runs[0]!, runs[1]!, runs[3]!, runs[2]!] : runs;
+  for (const run of order) {
     if (run.cli) process.env.CAUSETTE_BENCH_CLI = run.cli;
     else delete process.env.CAUSETTE_BENCH_CLI;
     const r = await throughput(run.target, clients, { warmupMs: 2000, measureMs });
     if (run.target === 'raw-ws') raw = r.msgsPerSec;
+    else ratios.set(run.label, [...(ratios.get(run.label) ?? []), r.msgsPerSec / raw]);
     const ratio =
       run.target === 'raw-ws' ? '' : `  ${((100 * r.msgsPerSec) / raw).toFixed(0)}% of raw`;
     console.log(
@@ -46,4 +52,8 @@ for (const label of runs.slice(1).map((r) => r.label)) {
   console.log(
     `best: ${label}/raw ${((100 * c.msgsPerSec) / raw.msgsPerSec).toFixed(0)}% msgs/s, p99 ${(c.p99 / raw.p99).toFixed(2)}x`,
   );
+}
+for (const [label, rs] of ratios) {
+  const mean = rs.reduce((a, b) => a + b, 0) / rs.length;
+  console.log(`mean: ${label}/raw ${(100 * mean).toFixed(1)}% over ${rs.length} rounds`);
 }
