@@ -3,25 +3,20 @@ import { Webhook } from 'standardwebhooks';
 import { createPublicKey, verify as edVerify } from 'node:crypto';
 import { TestClient } from '../../testing/ws-test-client.js';
 import { api, serverFixture, type Fixture } from '../../test-support/fixtures.js';
-import { startReceiver, type Received, type Receiver } from '../../test-support/receiver.js';
+import type { Received, Receiver } from '../../test-support/receiver.js';
+import { webhookServer, type WebhookServer } from '../../test-support/webhook-server.js';
 import { until } from '../../test-support/until.js';
 import { chunkedBody } from '../../test-support/oversize-body.js';
 
 let s: Fixture;
 let rx: Receiver;
+let ws: WebhookServer;
 beforeEach(async () => {
-  s = await serverFixture({
-    dbPath: ':memory:',
-    allowPrivateWebhooks: true,
-    // A short schedule so retries and dead-lettering happen within the test.
-    webhooks: { schedule: [0, 30, 30], jitter: 0, pollMs: 20, timeoutMs: 1000 },
-  });
-  rx = await startReceiver();
+  // A short schedule so retries and dead-lettering happen within the test.
+  ws = await webhookServer({ schedule: [0, 30, 30], jitter: 0, pollMs: 20, timeoutMs: 1000 });
+  ({ s, rx } = ws);
 });
-afterEach(async () => {
-  await rx.close();
-  await s.cleanup();
-});
+afterEach(() => ws.close());
 
 const call = (method: string, path: string, body?: unknown) => api(s, s.apiKey, method, path, body);
 

@@ -52,9 +52,18 @@ export function sessionRoutes(s: Services) {
       const fields: { name?: string; email?: string } = {};
       if (idt.claims.name !== undefined) fields.name = idt.claims.name;
       if (idt.claims.email !== undefined) fields.email = idt.claims.email;
-      const { contact } = await s.store.upsertIdentifiedContact(app.id, idt.claims.sub, fields);
-      if (current && !current.identified)
-        await s.store.mergeContact(app.id, current.id, contact.id);
+      const { contact, created } = await s.store.upsertIdentifiedContact(
+        app.id,
+        idt.claims.sub,
+        fields,
+      );
+      const moved =
+        current && !current.identified
+          ? await s.store.mergeContact(app.id, current.id, contact.id)
+          : null;
+      // contact.identified / contact.merged are in the outbox: deliver them now, not at the
+      // dispatcher's next poll.
+      if (created || moved !== null) s.webhooks.wake();
       contactId = contact.id;
       identified = true;
     } else if (current) {
