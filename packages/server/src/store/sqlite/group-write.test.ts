@@ -86,6 +86,24 @@ describe('group write', () => {
     expect(group.stats.batches).toBe(3);
   });
 
+  it('fails the whole batch, and runs nothing more, when SQLite rolled the transaction back', async () => {
+    const results = await Promise.allSettled([
+      put('a'),
+      group.add(() => {
+        writer.exec('ROLLBACK'); // as SQLite may do itself on SQLITE_FULL or SQLITE_IOERR
+        throw new Error('disk full');
+      }),
+      put('b'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results)
+      expect(String((r as PromiseRejectedResult).reason)).toMatch(/disk full/);
+    expect(stored()).toEqual([]); // 'a' was undone with the transaction; 'b' never ran
+    expect(writer.inTransaction).toBe(false);
+    expect(await put('c')).toBe('c'); // and the next batch works
+    expect(stored()).toEqual(['c']);
+  });
+
   it('runs the writes in the order queued: a later one sees what an earlier one wrote', async () => {
     const count = writer.prepare('SELECT count(*) AS n FROM t');
     const seen = await Promise.all([

@@ -38,6 +38,10 @@ export class GroupWrite {
         try {
           return { ok: true, value: one(write) };
         } catch (error) {
+          // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) can make SQLite roll back the whole
+          // transaction, not just the statement: the writes before this one are undone, and
+          // the ones after it must not run outside a transaction. Fail the batch.
+          if (!sqlite.inTransaction) throw error;
           return { ok: false, error };
         }
       }),
