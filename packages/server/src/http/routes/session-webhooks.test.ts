@@ -36,4 +36,29 @@ describe('webhooks of a sign-in', () => {
     const merged = got.find((x) => x.json.type === 'contact.merged')!;
     expect(merged.json.data).toMatchObject({ from: anon.contactId, into: signedIn.contactId });
   });
+
+  it('makes one contact and one contact.identified of a new user signing in from many tabs at once', async () => {
+    const r = await api(s, s.apiKey, 'POST', '/v1/webhooks/endpoints', {
+      url: rx.url,
+      events: ['contact.identified'],
+    });
+    expect(r.status).toBe(201);
+    const token = userToken('u-tabs');
+    const sessions = await Promise.all(
+      Array.from({ length: 12 }, () => openSession(s.url, { appId: s.appId, userToken: token })),
+    );
+    expect(new Set(sessions.map((x) => x.contactId)).size).toBe(1);
+    const listed = await api(s, s.apiKey, 'GET', '/v1/contacts?identified=true');
+    expect(listed.json.data.map((c: { id: string }) => c.id)).toEqual([sessions[0]!.contactId]);
+    const [event] = await rx.waitFor(1, 4000);
+    expect(event!.json.data.contact).toMatchObject({
+      id: sessions[0]!.contactId,
+      externalId: 'u-tabs',
+    });
+    // The endpoint's delivery log holds that one event and nothing else.
+    const log = await api(s, s.apiKey, 'GET', `/v1/webhooks/endpoints/${r.json.id}/deliveries`);
+    expect(log.json.data.map((d: { eventType: string }) => d.eventType)).toEqual([
+      'contact.identified',
+    ]);
+  });
 });
