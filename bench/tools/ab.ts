@@ -31,7 +31,7 @@ const ratios = new Map<string, number[]>();
 for (let i = 0; i < rounds; i++) {
   let raw = 0;
   // Odd rounds measure the second build before the first.
-  const order = otherCli && i % 2 === 1 ? [runs[0]!, runs[1]!, runs[3]!, runs[2]!] : runs;
+  const order = i % 2 === 1 ? [...runs.slice(0, 2), ...runs.slice(2).reverse()] : runs;
   for (const run of order) {
     if (run.cli) process.env.CAUSETTE_BENCH_CLI = run.cli;
     else delete process.env.CAUSETTE_BENCH_CLI;

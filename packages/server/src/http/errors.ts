@@ -1,5 +1,6 @@
 /** JSON error responses `{ error: { code, message } }` and schema-checked body/query reading. */
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type * as v from 'valibot';
@@ -32,31 +33,19 @@ export async function readBodyText(c: Context): Promise<string | null> {
   if (incoming instanceof Readable && incoming.readableFlowing === null) {
     return readNodeBody(incoming);
   }
+  // Elsewhere (no Node request, or one already being read): the web body, through the same
+  // reader.
   const body = c.req.raw.body;
-  if (!body) return '';
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      reader.releaseLock();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return body ? readNodeBody(Readable.fromWeb(body as WebReadableStream)) : '';
 }
 
 /**
- * The same, from a Node stream; past the limit it is paused (the server drains the rest). A
- * stream closed before its end (the client went away) rejects.
+ * Reads a body stream with the limit applied while reading; past it the stream is paused (the
+ * server drains the rest). A stream closed before its end (the client went away) rejects.
  */
 export function readNodeBody(stream: Readable): Promise<string | null> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let size = 0;
     const settle = (value: string | null, error?: unknown) => {
       stream.off('data', onData);
@@ -66,7 +55,7 @@ export function readNodeBody(stream: Readable): Promise<string | null> {
       if (error === undefined) resolve(value);
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
-    const onData = (chunk: Buffer) => {
+    const onData = (chunk: Uint8Array) => {
       size += chunk.byteLength;
       if (size > MAX_BODY_BYTES) {
         stream.pause();

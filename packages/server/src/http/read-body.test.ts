@@ -1,7 +1,9 @@
 import { PassThrough } from 'node:stream';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '@causette/shared';
-import { readNodeBody } from './errors.js';
+import { readBodyText, readNodeBody } from './errors.js';
+import { chunkedBody } from '../test-support/oversize-body.js';
 
 describe('reading a body from the Node request stream', () => {
   it('joins the chunks, multi-byte characters split across them included', async () => {
@@ -38,5 +40,22 @@ describe('reading a body from the Node request stream', () => {
     const text = readNodeBody(s);
     s.destroy(new Error('aborted'));
     await expect(text).rejects.toThrow('aborted');
+  });
+});
+
+describe('reading a body without a Node request (the web stream)', () => {
+  // Hono's app.request() hands the route a web Request only, as any host but Node would.
+  const app = new Hono().post('/', async (c) => {
+    const text = await readBodyText(c);
+    return c.json({ text });
+  });
+
+  it('reads a small body, and refuses a chunked one past the limit without reading it all', async () => {
+    const ok = await app.request('/', { method: 'POST', body: '{"a":"é"}' });
+    expect(await ok.json()).toEqual({ text: '{"a":"é"}' });
+    const big = chunkedBody();
+    const r = await app.request('/', { method: 'POST', ...big.init });
+    expect(await r.json()).toEqual({ text: null });
+    expect(big.pulled()).toBeLessThan(big.offeredChunks);
   });
 });

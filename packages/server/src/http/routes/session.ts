@@ -57,13 +57,12 @@ export function sessionRoutes(s: Services) {
         idt.claims.sub,
         fields,
       );
-      const moved =
-        current && !current.identified
-          ? await s.store.mergeContact(app.id, current.id, contact.id)
-          : null;
+      // The anonymous contact this visitor was until now, merged into the identified one.
+      const from = current?.identified === false ? current.id : null;
+      if (from !== null) await s.store.mergeContact(app.id, from, contact.id);
       // contact.identified / contact.merged are in the outbox: deliver them now, not at the
       // dispatcher's next poll.
-      if (created || moved !== null) s.webhooks.wake();
+      if (created || from !== null) s.webhooks.wake();
       contactId = contact.id;
       identified = true;
     } else if (current) {
