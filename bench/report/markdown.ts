@@ -46,6 +46,8 @@ const f1 = (n: number | undefined) =>
 const f2 = (n: number | undefined) =>
   n !== undefined && Number.isFinite(n) ? n.toFixed(2) : 'n/a';
 const pct = (n: number) => `${(n * 100).toFixed(0)}%`;
+/** A goal's measured ratio: one decimal, so that a miss never reads as the target (59.9%, not 60%). */
+const pct1 = (n: number) => `${(n * 100).toFixed(1)}%`;
 const int = (n: number | undefined) =>
   n !== undefined && Number.isFinite(n) ? String(Math.round(n)) : 'n/a';
 
@@ -74,7 +76,7 @@ export function goals(r: Results): Goal[] {
     const v = a / b;
     out.push({
       name,
-      value: asPct ? pct(v) : `${v.toFixed(2)}x`,
+      value: asPct ? pct1(v) : `${v.toFixed(2)}x`,
       target: asPct ? `>= ${pct(min)}` : `>= ${min}x`,
       met: v >= min,
     });
