@@ -1,9 +1,11 @@
 /** The Hono app: every HTTP route (and the WebSocket upgrade decision) in one place. */
+import { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { ErrorCode } from '@causette/shared';
 import type { AppEnv, Services } from './env.js';
 import { jsonError } from './errors.js';
+import { lingerOnClose } from './lingering-close.js';
 import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/session.js';
 import { wsUpgradeRoutes } from './routes/ws-upgrade.js';
@@ -22,10 +24,14 @@ export function createHttpApp(s: Services, extra: RouteModule[] = []): Hono<AppE
   const app = new Hono<AppEnv>();
   // A body refused as too large was not read to its end. Kept open, the connection would
   // first have to read and discard the rest (Node does, to reach the next request): with a
-  // declared length of 500 MB, that was 500 MB read for a 413. Closing it ends the upload.
+  // declared length of 500 MB, that was 500 MB read for a 413. Closing it ends the upload;
+  // the close lingers, so that a client still sending reads the 413 instead of a reset.
   app.use(async (c, next) => {
     await next();
-    if (c.res.status === 413) c.res.headers.set('Connection', 'close');
+    if (c.res.status !== 413) return;
+    c.res.headers.set('Connection', 'close');
+    const incoming: unknown = (c.env as { incoming?: unknown } | undefined)?.incoming;
+    if (incoming instanceof IncomingMessage) lingerOnClose(incoming);
   });
   // Visitor endpoints are called from brands' pages; the handlers check the app's origins.
   app.use('/v1/session', cors({ origin: (o) => o, allowMethods: ['POST'], maxAge: 600 }));

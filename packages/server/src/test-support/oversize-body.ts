@@ -23,17 +23,19 @@ export function chunkedBody(offeredChunks = 4096) {
  * POSTs a body that declares `declared` bytes (Content-Length) over a raw socket, writing
  * 1 MiB at a time while the connection stays open; resolves once the server closed it (or
  * after `timeoutMs`) with the status line, whether it asked to close, and the bytes written.
+ * With `allowHalfOpen`, the client goes on sending after the server has ended its side.
  */
 export function declaredBody(
   url: string,
   path: string,
   declared = 256 * 1024 * 1024,
   timeoutMs = 3_000,
+  allowHalfOpen = false,
 ): Promise<{ status: string; connectionClose: boolean; sent: number; closed: boolean }> {
   const { hostname, port } = new URL(url);
   const chunk = Buffer.alloc(1024 * 1024, 0x20);
   return new Promise((resolve) => {
-    const s = connect(Number(port), hostname);
+    const s = connect({ port: Number(port), host: hostname, allowHalfOpen });
     let sent = 0;
     let response = '';
     let closed = false;
