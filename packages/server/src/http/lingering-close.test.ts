@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { serverFixture, type Fixture } from '../test-support/fixtures.js';
 import { declaredBody } from '../test-support/oversize-body.js';
-import { LINGER_BYTES, LINGER_MS } from './lingering-close.js';
+import { LINGER_BYTES } from './lingering-close.js';
 
 let s: Fixture;
 beforeEach(async () => {
@@ -76,12 +76,11 @@ describe('a 413 sent before the body was read', () => {
 
   it('stops reading after LINGER_BYTES of a client that does not stop sending', async () => {
     // 256 MiB declared, sent as fast as the socket takes it, and the client does not stop at
-    // the server's FIN: the server closes once it has discarded LINGER_BYTES, before LINGER_MS.
-    const started = Date.now();
+    // the server's FIN: the server closes once it has discarded about LINGER_BYTES. (At
+    // LINGER_MS alone, this machine reads well past 32 MiB.)
     const r = await declaredBody(s.url, '/v1/session', 256 * 1024 * 1024, 4_000, true);
     expect(r.status).toBe('HTTP/1.1 413 Payload Too Large');
     expect(r.closed).toBe(true);
     expect(r.sent).toBeLessThan(32 * 1024 * 1024);
-    expect(Date.now() - started).toBeLessThan(LINGER_MS);
   });
 });
