@@ -119,18 +119,14 @@ export class SqliteContactStore {
       // Only anonymous, not-yet-merged contacts can be merged into an identified one.
       if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
         return [];
-      const moved = this.db
-        .select({ id: threads.id })
-        .from(threads)
-        .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-        .all()
-        .map((r) => r.id);
       const now = Date.now();
-      this.db
+      const moved = this.db
         .update(threads)
         .set({ contactId: intoId, updatedAt: now })
         .where(and(eq(threads.appId, appId), eq(threads.contactId, fromId)))
-        .run();
+        .returning({ id: threads.id })
+        .all()
+        .map((r) => r.id);
       this.db
         .update(contacts)
         .set({ mergedInto: intoId, updatedAt: now })
