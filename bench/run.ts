@@ -26,6 +26,7 @@ import {
   latestSection,
   type Machine,
   type Results,
+  type RoundRow,
 } from './report/markdown.js';
 import { chart, type Panel } from './report/svg.js';
 
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
   const best = (rows: ThroughputRow[]) =>
     rows.reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
   const tpRuns: ThroughputRow[] = [];
+  const rounds: RoundRow[] = [];
   const lightRuns: ThroughputRow[] = [];
   for (let round = 0; round < P.rounds; round++) {
     if (want('throughput'))
@@ -213,6 +215,7 @@ async function main(): Promise<void> {
             `${target} @ ${clients}: ${Math.round(r.msgsPerSec)} msgs/s p50 ${f2(r.p50)} p99 ${f2(r.p99)} ms, ${r.cpuUsPerMsg.toFixed(1)} µs/msg`,
           );
           tpRuns.push(r);
+          rounds.push({ round, target, clients, msgsPerSec: r.msgsPerSec });
         }
     if (want('light'))
       for (const target of TARGETS) {
@@ -249,6 +252,7 @@ async function main(): Promise<void> {
     quick,
     timing: { ...timing, lightMeasureMs: P.lightMs, idleHoldMs: P.holdMs, rounds: P.rounds },
     throughput: tpRows,
+    rounds,
     light,
     idle: idleRows,
     resume: res,

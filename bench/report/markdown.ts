@@ -27,11 +27,22 @@ export interface Results {
     idleHoldMs: number;
     rounds: number;
   };
+  /** Best round of each target and client count (the tables and goals use these). */
   throughput: ThroughputRow[];
+  /** Every round's msgs/s (absent from runs before 2026-11-30). */
+  rounds?: RoundRow[];
   light: ThroughputRow[];
   idle: IdleRow[];
   resume: ResumeRow;
   coldStart: ColdStartRow[];
+}
+
+/** One target's msgs/s in one throughput round. */
+export interface RoundRow {
+  round: number;
+  target: TargetName;
+  clients: number;
+  msgsPerSec: number;
 }
 
 export interface Goal {
@@ -164,6 +175,27 @@ export function reference(r: Results): string {
   return `**Reference** (not a goal): the durable relay, which stores every message with its seq and idempotency key and waits for the commit's fsync before the ack, and does nothing else, reached ${pct(dur.msgsPerSec / raw.msgsPerSec)} of raw ws's msgs/s at 100 clients in this run, p99 ${(dur.p99 / raw.p99).toFixed(2)}x${vsCausette}.`;
 }
 
+/**
+ * Causette's msgs/s over raw ws's within each round, at `clients`: the two are measured minutes
+ * apart in the same round, while the goals pair each one's best round, which can come from
+ * different rounds of a host whose speed swings.
+ */
+export function roundRatios(rows: RoundRow[], clients = 100): number[] {
+  const rate = (round: number, target: TargetName) =>
+    rows.find((x) => x.round === round && x.target === target && x.clients === clients)?.msgsPerSec;
+  const rounds = [...new Set(rows.map((x) => x.round))].sort((a, b) => a - b);
+  return rounds.flatMap((n) => {
+    const [raw, ca] = [rate(n, 'raw-ws'), rate(n, 'causette')];
+    return raw && ca !== undefined ? [ca / raw] : [];
+  });
+}
+
+function roundByRound(r: Results): string {
+  const ratios = roundRatios(r.rounds ?? []);
+  if (ratios.length < 2) return '';
+  return `**Round by round** (not a goal): Causette's msgs/s over raw ws's within each round at 100 clients, ${ratios.map(pct1).join(', ')}. The goals above pair each server's best round.\n\n`;
+}
+
 export function latestSection(r: Results, chartPath: string): string {
   const m = r.machine;
   const base = (c: number) =>
@@ -214,7 +246,7 @@ ${cold.join('\n')}
 |---|---:|---:|---|
 ${g.join('\n')}
 
-${reference(r)}
+${roundByRound(r)}${reference(r)}
 <!-- bench:latest:end -->`;
 }
 
