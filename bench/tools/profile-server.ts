@@ -4,38 +4,12 @@
  * and prints the top self-time functions. Usage: node --import tsx bench/tools/profile-server.ts [clients]
  */
 import { Session } from 'node:inspector/promises';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from '@causette/server';
-import { start } from '../lib/proc.js';
+import { underLoad } from '../lib/in-process.js';
 
 const clients = Number(process.argv[2] ?? 100);
-const dataDir = mkdtempSync(join(tmpdir(), 'causette-prof-'));
-const s = await startServer({
-  port: 0,
-  dataDir,
-  logLevel: 'warn',
-  demo: false,
-  rateLimitPerSecond: 1e6,
-  rateLimitBurst: 2e6,
-  sessionsPerMinute: 1e6,
-});
-const gen = start(process.execPath, [
-  '--import',
-  'tsx',
-  new URL('../load/loadgen.ts', import.meta.url).pathname,
-  JSON.stringify({
-    mode: 'throughput',
-    protocol: 'causette',
-    url: s.url,
-    appId: s.appId,
-    clients,
-    warmupMs: 1000,
-    measureMs: 4000,
-    payloadBytes: 100,
-  }),
-]);
+const { server: s, gen, dataDir } = await underLoad(clients, 4000);
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
