@@ -5,13 +5,14 @@
  * transaction per batch, server CPU per message (all threads) and the event loop's use.
  * Usage: node --import tsx bench/tools/windows.ts [clients] [seconds] [windowMs]
  */
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { underLoad } from '../lib/in-process.js';
 
 const clients = Number(process.argv[2] ?? 100);
 const seconds = Number(process.argv[3] ?? 30);
 const windowMs = Number(process.argv[4] ?? 1000);
-const { server: s, gen } = await underLoad(clients, seconds * 1000);
+const { server: s, gen, dataDir } = await underLoad(clients, seconds * 1000);
 
 // Time spent inside the append: the transaction, its statements and its commit with the fsync
 // (the SQLite store does all of it synchronously, inside the call).
@@ -61,4 +62,5 @@ await gen.line((o) => 'result' in o);
 clearInterval(timer);
 await gen.stop();
 await s.stop();
+rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
