@@ -50,11 +50,12 @@ describe('group write', () => {
     await put('s');
     expect(group.stats).toEqual({ batches: 2, writes: 21 });
     // Requests arrive as separate callbacks of one event-loop phase, with the microtasks run
-    // between them: still one transaction.
+    // between them: still one transaction. (Immediates, not timers: each setTimeout reads the
+    // clock again, so three of them can expire a millisecond apart, in two timer phases.)
     const spread = await new Promise<string[]>((resolve) => {
       const ps: Promise<string>[] = [];
-      for (const id of ['t1', 't2', 't3']) setTimeout(() => ps.push(put(id)), 0);
-      setTimeout(() => resolve(Promise.all(ps)), 0);
+      for (const id of ['t1', 't2', 't3']) setImmediate(() => ps.push(put(id)));
+      setImmediate(() => resolve(Promise.all(ps)));
     });
     expect(spread).toEqual(['t1', 't2', 't3']);
     expect(group.stats).toEqual({ batches: 3, writes: 24 });
