@@ -5,6 +5,7 @@ export type {
   Store,
   AppRecord,
   ContactRecord,
+  MergeResult,
   ThreadRecord,
   AppendInput,
   AppendResult,

@@ -24,6 +24,12 @@ export interface AppRecord {
   createdAt: number;
 }
 
+/** What `Store.mergeContact` did. */
+export interface MergeResult {
+  merged: boolean;
+  threadIds: string[];
+}
+
 export interface ContactRecord {
   id: string;
   appId: string;
@@ -186,8 +192,13 @@ export interface Store extends AdminStore, WebhookStore {
     externalId: string,
     fields: { name?: string; email?: string },
   ): Promise<{ contact: ContactRecord; created: boolean }>;
-  /** Move an anonymous contact's threads to `intoId` and mark it merged; returns moved thread ids. */
-  mergeContact(appId: string, fromId: string, intoId: string): Promise<string[]>;
+  /**
+   * Move an anonymous contact's threads to `intoId` and mark it merged. `merged` is false when
+   * the merge is refused (`fromId` unknown in this app, identified, already merged, or `intoId`
+   * itself); then nothing changed. `threadIds` are the threads moved (none for a contact that
+   * had not started one yet, which is still merged).
+   */
+  mergeContact(appId: string, fromId: string, intoId: string): Promise<MergeResult>;
 
   createThread(appId: string, contactId: string): Promise<ThreadRecord>;
   getThread(appId: string, threadId: string): Promise<ThreadRecord | null>;

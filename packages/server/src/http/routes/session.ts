@@ -59,10 +59,10 @@ export function sessionRoutes(s: Services) {
       );
       // The anonymous contact this visitor was until now, merged into the identified one.
       const from = current?.identified === false ? current.id : null;
-      if (from !== null) await s.store.mergeContact(app.id, from, contact.id);
+      const merge = from === null ? null : await s.store.mergeContact(app.id, from, contact.id);
       // contact.identified / contact.merged are in the outbox: deliver them now, not at the
       // dispatcher's next poll.
-      if (created || from !== null) s.webhooks.wake();
+      if (created || merge?.merged) s.webhooks.wake();
       contactId = contact.id;
       identified = true;
     } else if (current) {

@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { newId } from '@causette/shared';
-import type { ContactRecord } from '../store.js';
+import type { ContactRecord, MergeResult } from '../store.js';
 import type { Db } from './open.js';
 import { contacts, threads } from './schema.js';
 import { toContact } from './rows.js';
@@ -109,7 +109,7 @@ export class SqliteContactStore {
     });
   }
 
-  async mergeContact(appId: string, fromId: string, intoId: string): Promise<string[]> {
+  async mergeContact(appId: string, fromId: string, intoId: string): Promise<MergeResult> {
     return this.writes.add(() => {
       const from = this.db
         .select()
@@ -118,7 +118,7 @@ export class SqliteContactStore {
         .get();
       // Only anonymous, not-yet-merged contacts can be merged into an identified one.
       if (!from || from.externalId !== null || from.mergedInto !== null || fromId === intoId)
-        return [];
+        return { merged: false, threadIds: [] };
       const now = Date.now();
       const moved = this.db
         .update(threads)
@@ -137,7 +137,7 @@ export class SqliteContactStore {
         into: intoId,
         threadIds: moved,
       });
-      return moved;
+      return { merged: true, threadIds: moved };
     });
   }
 }

@@ -194,10 +194,56 @@ describe('contact writes through the store', () => {
         contacts.mergeContact('app_g', anon[0]!.id, u1.contact.id),
         contacts.mergeContact('app_g', anon[1]!.id, u2.contact.id),
       ]);
-      expect([m1, m2]).toEqual([[t1.id], [t2.id]]);
-      expect(await contacts.mergeContact('app_g', anon[0]!.id, u3.contact.id)).toEqual([]);
+      expect([m1, m2]).toEqual([
+        { merged: true, threadIds: [t1.id] },
+        { merged: true, threadIds: [t2.id] },
+      ]);
+      expect(await contacts.mergeContact('app_g', anon[0]!.id, u3.contact.id)).toEqual({
+        merged: false,
+        threadIds: [],
+      });
       expect((await f.store.getThread('app_g', t1.id))?.contactId).toBe(u1.contact.id);
       expect((await f.store.getThread('app_g', t2.id))?.contactId).toBe(u2.contact.id);
+    } finally {
+      sqlite.close();
+      await f.cleanup();
+    }
+  });
+  it('a merge tells a refused merge from one that moved no threads', async () => {
+    const f = await storeFixture(['app_g', 'app_h']);
+    const { sqlite, db } = openDatabase(f.path);
+    try {
+      const contacts = new SqliteContactStore(db, sqlite);
+      const user = await contacts.upsertIdentifiedContact('app_g', 'user-1', {});
+      const other = await contacts.createContact('app_h');
+      const fresh = await contacts.createContact('app_g');
+      const merges = () =>
+        (
+          sqlite
+            .prepare("SELECT count(*) AS n FROM outbox WHERE type = 'contact.merged'")
+            .get() as {
+            n: number;
+          }
+        ).n;
+      // Refused: an identified contact, an unknown id, a contact of another app, itself.
+      const refused = await Promise.all([
+        contacts.mergeContact('app_g', user.contact.id, user.contact.id),
+        contacts.mergeContact('app_g', 'no-such-contact', user.contact.id),
+        contacts.mergeContact('app_g', other.id, user.contact.id),
+        contacts.mergeContact('app_g', fresh.id, fresh.id),
+      ]);
+      for (const r of refused) expect(r).toEqual({ merged: false, threadIds: [] });
+      expect(merges()).toBe(0);
+      expect((await contacts.getContact('app_h', other.id))?.mergedInto).toBeNull();
+      expect((await contacts.getContact('app_g', fresh.id))?.mergedInto).toBeNull();
+
+      // A visitor who never started a thread is still merged: its old token must stop working.
+      expect(await contacts.mergeContact('app_g', fresh.id, user.contact.id)).toEqual({
+        merged: true,
+        threadIds: [],
+      });
+      expect((await contacts.getContact('app_g', fresh.id))?.mergedInto).toBe(user.contact.id);
+      expect(merges()).toBe(1);
     } finally {
       sqlite.close();
       await f.cleanup();
