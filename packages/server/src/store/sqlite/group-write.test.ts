@@ -209,6 +209,7 @@ describe('contact writes through the store', () => {
       await f.cleanup();
     }
   });
+
   it('a merge tells a refused merge from one that moved no threads', async () => {
     const f = await storeFixture(['app_g', 'app_h']);
     const { sqlite, db } = openDatabase(f.path);
