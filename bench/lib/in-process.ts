@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '@causette/server';
-import { start, type Child } from './proc.js';
+import { loadgen } from '../scenarios/common.js';
+import type { Child } from './proc.js';
 
 export async function underLoad(
   clients: number,
@@ -23,20 +24,15 @@ export async function underLoad(
     rateLimitBurst: 2e6,
     sessionsPerMinute: 1e6,
   });
-  const gen = start(process.execPath, [
-    '--import',
-    'tsx',
-    new URL('../load/loadgen.ts', import.meta.url).pathname,
-    JSON.stringify({
-      mode: 'throughput',
-      protocol: 'causette',
-      url: server.url,
-      appId: server.appId,
-      clients,
-      warmupMs: 1000,
-      measureMs,
-      payloadBytes: 100,
-    }),
-  ]);
+  const gen = loadgen({
+    mode: 'throughput',
+    protocol: 'causette',
+    url: server.url,
+    appId: server.appId,
+    clients,
+    warmupMs: 1000,
+    measureMs,
+    payloadBytes: 100,
+  });
   return { server, gen, dataDir };
 }
