@@ -26,6 +26,8 @@ let nextId = 0;
 export class Connection {
   readonly id = `c${++nextId}`;
   lastSeen = Date.now();
+  /** A socket owes its hello within two heartbeat periods of opening, whatever else it sends. */
+  private readonly openedAt = this.lastSeen;
   private phase: Phase = 'awaiting_hello';
   private readonly bucket: TokenBucket;
   private strikes = 0;
@@ -331,16 +333,21 @@ export class Connection {
 
   /**
    * Heartbeat tick from the hub: ping (`ping` is the frame, the same bytes for every socket
-   * of a sweep), or drop a peer silent for two periods.
+   * of a sweep), or drop a peer silent for two periods, or one that has not said hello
+   * within two periods of opening (pings and bad frames do not keep it open).
    */
   heartbeat(now: number, ping: Buffer): void {
     if (this.phase === 'closed') return;
-    if (now - this.lastSeen > 2 * this.ctx.config.heartbeatMs) {
+    const window = 2 * this.ctx.config.heartbeatMs;
+    if (now - this.lastSeen > window) {
       this.close(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
       return;
     }
     // Before the handshake the client owes a hello, not a pong: nothing to ping yet.
-    if (this.phase === 'awaiting_hello') return;
+    if (this.phase === 'awaiting_hello') {
+      if (now - this.openedAt > window) this.close(CloseCode.HeartbeatTimeout, 'no hello');
+      return;
+    }
     if (this.writable()) this.socket.sendShared(ping);
   }
 

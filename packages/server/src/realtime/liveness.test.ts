@@ -37,6 +37,20 @@ describe('heartbeat', () => {
     expect(s.hub.size).toBe(0);
   });
 
+  it('closes a socket that pings but never says hello once the window from its opening passes', async () => {
+    s = await serverFixture({ heartbeatMs: 100 });
+    const { token } = await openSession(s.url, { appId: s.appId });
+    const chatty = await TestClient.open(s.url, token);
+    // Frames well inside every heartbeat period: the socket is never silent.
+    const timer = setInterval(() => chatty.send({ type: 'ping', t: 1 }), 30);
+    onTestFinished(() => clearInterval(timer));
+    const closed = await chatty.waitClosed(3000);
+    expect(closed.code).toBe(CloseCode.HeartbeatTimeout);
+    expect(chatty.frames.filter((f) => f.type === 'pong').length).toBeGreaterThan(3);
+    expect(chatty.frames.some((f) => f.type === 'welcome')).toBe(false);
+    expect(s.hub.size).toBe(0);
+  });
+
   it('answers an application-level ping with a pong', async () => {
     s = await serverFixture();
     const c = await TestClient.connect(s.url, s.appId);
