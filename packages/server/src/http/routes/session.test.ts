@@ -219,4 +219,31 @@ describe('agent API keys', () => {
     expect(page).toMatchObject({ status: 400, json: { error: { code: 'validation_failed' } } });
     c.close();
   });
+
+  it('keeps 64-character Idempotency-Keys that share their first 63 characters apart', async () => {
+    const c = await TestClient.connect(s.url, s.appId);
+    const t = await c.openThread();
+    const path = `/v1/threads/${t.id}/messages`;
+    const stem = 'k'.repeat(63);
+    const post = (key: string, text: string) =>
+      api(s, s.apiKey, 'POST', path, { text }, { 'idempotency-key': key });
+    const first = await post(`${stem}1`, 'first reply');
+    const second = await post(`${stem}2`, 'second reply');
+    expect(first).toMatchObject({ status: 201, json: { duplicate: false } });
+    expect(second).toMatchObject({ status: 201, json: { duplicate: false } });
+    expect(second.json.message.seq).toBe(first.json.message.seq + 1);
+    // Each key still finds its own reply again.
+    expect(await post(`${stem}2`, 'second reply')).toMatchObject({
+      status: 200,
+      json: { duplicate: true, message: { id: second.json.message.id } },
+    });
+    const history = await api(s, s.apiKey, 'GET', path);
+    expect(history.json.messages.map((m: { text: string }) => m.text)).toEqual([
+      'first reply',
+      'second reply',
+    ]);
+    // The longest key still fits the 64 characters of the client id it is stored under.
+    expect(second.json.message.clientId.length).toBeLessThanOrEqual(64);
+    c.close();
+  });
 });

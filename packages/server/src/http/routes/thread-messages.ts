@@ -11,6 +11,7 @@ import {
   PostMessageBody,
   type Author,
 } from '@causette/shared';
+import { createHash } from 'node:crypto';
 import type { AppEnv, Services } from '../env.js';
 import { jsonError, readBody, readQuery, statusOf } from '../errors.js';
 import { requireApiKey } from '../api-key.js';
@@ -64,7 +65,7 @@ export function threadMessageRoutes(s: Services) {
       appId: thread.appId,
       contactId: thread.contactId,
       threadId: thread.id,
-      clientId: idem === undefined ? null : `idem_${idem}`.slice(0, 64),
+      clientId: idem === undefined ? null : idempotencyClientId(idem),
       author,
       text: body.value.text,
       metadata: body.value.metadata,
@@ -82,4 +83,16 @@ export function threadMessageRoutes(s: Services) {
   });
 
   return r;
+}
+
+/**
+ * The client id an agent reply is stored under for its `Idempotency-Key` (1-64 characters):
+ * `idem_<key>` while that fits a client id's 64 characters, else `idemh_` and the key's
+ * SHA-256 (base64url, 43 characters). Never a cut of the key: two keys that differ only past
+ * their 59th character must stay two replies.
+ */
+export function idempotencyClientId(key: string): string {
+  const plain = `idem_${key}`;
+  if (plain.length <= 64) return plain;
+  return `idemh_${createHash('sha256').update(key).digest('base64url')}`;
 }
