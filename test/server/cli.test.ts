@@ -69,11 +69,27 @@ describe('causette CLI', () => {
       );
       expect(first.out).toMatch(/App id\s+app_\w+/);
       expect(first.out).toMatch(/API key\s+csk_[\w-]{20,}/);
+      expect(first.out).not.toContain('Demo'); // --no-demo: no demo page to point at
       expect(first.code).toBe(0);
       const second = await serveUntil(args, /"msg":"listening"/);
       expect(second.out).not.toContain('API key');
       expect(second.out).toContain('"msg":"stopped"');
       expect(second.code).toBe(0);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it('points the first-start banner at the demo page when it is served', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'causette-cli-'));
+    try {
+      const port = await freePort();
+      const r = await serveUntil(
+        ['--port', String(port), '--data', data],
+        /^(?=[\s\S]*"msg":"listening")(?=[\s\S]*Demo\s+http)/,
+      );
+      expect(r.out).toContain(`Demo             http://127.0.0.1:${port}/`);
+      expect(r.code).toBe(0);
     } finally {
       rmSync(data, { recursive: true, force: true });
     }

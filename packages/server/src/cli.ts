@@ -156,7 +156,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   const server = await starting;
-  if (server.credentials) console.log(banner(server.credentials, server.url));
+  if (server.credentials) {
+    console.log(banner(server.credentials, config.demo === false ? undefined : server.url));
+  }
 }
 
 main().catch((e: unknown) => {
