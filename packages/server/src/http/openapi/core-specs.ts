@@ -81,7 +81,10 @@ export const coreSpecs = [
     tag: 'visitor',
     summary: 'Public settings the widget shows (greeting, away message, pre-chat form)',
     auth: 'none',
-    responses: { 200: { description: 'The settings', schema: PublicSettings } },
+    responses: {
+      200: { description: 'The settings', schema: PublicSettings },
+      404: { description: '`unknown_app`: no app with this id' },
+    },
   }),
   op({
     method: 'get',
@@ -114,7 +117,7 @@ export const coreSpecs = [
     responses: {
       201: { description: 'Stored and sent', schema: PostMessageResponse },
       200: { description: 'A retry: the original message', schema: PostMessageResponse },
-      409: { description: 'Idempotency-Key reused with another body' },
+      409: { description: '`idempotency_conflict`: an Idempotency-Key reused with another text' },
     },
   }),
 ];

@@ -84,7 +84,7 @@ function operation(spec: RouteSpec): Json {
   if (parameters.length > 0) op.parameters = parameters;
   if (spec.body) {
     op.requestBody = {
-      required: true,
+      required: spec.optionalBody !== true,
       content: { 'application/json': { schema: schemaOf(spec.body, 'input') } },
     };
   }
@@ -96,7 +96,9 @@ const webhookHeaders = [
   ['webhook-timestamp', 'Seconds since epoch when this attempt was signed.'],
   [
     'webhook-signature',
-    'Space-separated `v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>`; two during a rotation.',
+    'Space-separated `v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>` (v1 endpoints) or ' +
+      '`v1a,<base64 Ed25519 signature of id.timestamp.body>` (v1a endpoints, verified with the ' +
+      '`whpk_` public key); two during a rotation.',
   ],
 ].map(([name, description]) => ({
   name,

@@ -63,6 +63,10 @@ describe('OpenAPI document', () => {
     expect(body.properties.status.enum).toEqual(['open', 'closed', 'snoozed']);
     expect(body.properties.tags.maxItems).toBe(20);
     expect(patch.security).toEqual([{ apiKey: [] }]);
+    expect(patch.requestBody.required).toBe(true);
+    // rotate-secret takes an empty body (default overlap): its body is documented as optional.
+    const rotate = doc.paths['/v1/webhooks/endpoints/{id}/rotate-secret'].post;
+    expect(rotate.requestBody.required).toBe(false);
     expect(Object.keys(patch.responses)).toEqual(
       expect.arrayContaining(['200', '400', '401', '404']),
     );

@@ -26,6 +26,8 @@ export interface RouteSpec {
   auth: 'apiKey' | 'visitor' | 'none';
   query?: v.ObjectSchema<v.ObjectEntries, undefined>;
   body?: v.GenericSchema;
+  /** The body may be left out (the route reads it with `readOptionalBody`). */
+  optionalBody?: boolean;
   /** Request headers the route reads (besides Authorization). */
   headers?: { name: string; description: string; pattern?: string }[];
   responses: Record<number, { description: string; schema?: v.GenericSchema }>;

@@ -63,8 +63,9 @@ export const webhookSpecs = {
     tag: 'webhooks',
     summary: 'Create an endpoint',
     description:
-      'The answer carries the signing secret (`whsec_...`). Events created from now on are ' +
-      'delivered; replay older ones with `/replay`.',
+      'The answer carries the signing secret (`whsec_...`) of a v1 endpoint, or the public key ' +
+      '(`whpk_...`) of a v1a endpoint. Events created from now on are delivered while it is ' +
+      'enabled; replay older ones with `/replay`.',
     auth: 'apiKey',
     body: EndpointCreateBody,
     responses: { 201: { description: 'The endpoint and its secret', schema: EndpointWithSecret } },
@@ -113,6 +114,7 @@ export const webhookSpecs = {
       '(default 86400) so the receiver can switch without losing one.',
     auth: 'apiKey',
     body: RotateSecretBody,
+    optionalBody: true,
     responses: {
       200: { description: 'The endpoint and its new secret', schema: EndpointWithSecret },
     },
@@ -150,7 +152,8 @@ export const webhookSpecs = {
     summary: 'Replay one event, or every matching event in a time range',
     description:
       'Starts a new round of attempts with the same `webhook-id` (the event id), also for ' +
-      'delivered or dead-lettered events. A range replays at most 10000 events.',
+      'delivered or dead-lettered events. A range replays at most 10000 events that the ' +
+      "endpoint's filter takes.",
     auth: 'apiKey',
     body: ReplayBody,
     responses: { 202: { description: 'Queued', schema: ReplayResponse } },
