@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode, ErrorCode, MAX_FRAME_BYTES } from '@causette/shared';
 import { TestClient, openSession } from '../testing/ws-test-client.js';
@@ -143,6 +144,32 @@ describe('upgrade checks run before a socket opens', () => {
       body: expect.stringContaining('forbidden_origin'),
     });
   });
+
+  it.each(['a b', 'a:99999', '['])(
+    'answers 400 to an upgrade whose Host header is %j, and stays up',
+    async (host) => {
+      const port = new URL(s.url).port;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const sock = connect(Number(port), '127.0.0.1', () => {
+          sock.write(
+            `GET /v1/ws HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\n` +
+              'Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+          );
+        });
+        let text = '';
+        sock.on('data', (d) => (text += d.toString()));
+        sock.on('close', () => resolve(text));
+        sock.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toContain('"code":"validation_failed"');
+      // The server is still there, and a well-formed visitor still gets in.
+      expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+      const c = await TestClient.connect(s.url, s.appId);
+      c.close();
+    },
+  );
 
   it('answers 404 for upgrades on other paths', async () => {
     const res = await fetch(`${s.url}/v1/ws`);

@@ -43,6 +43,9 @@ function writeHttpError(socket: Duplex, status: number, body: string): void {
   socket.destroy();
 }
 
+const BAD_HOST = '{"error":{"code":"validation_failed","message":"bad Host header"}}';
+
+/** The upgrade request as a fetch Request; throws when its Host cannot be part of a URL. */
 function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
   for (const [k, val] of Object.entries(req.headers)) {
@@ -166,8 +169,17 @@ export function attachWebSockets(server: Server, opts: WsAdapterOptions): () => 
       writeHttpError(socket, 404, '{"error":{"code":"not_found","message":"no such endpoint"}}');
       return;
     }
+    let request: Request;
+    try {
+      request = toRequest(req);
+    } catch {
+      // A Host header no URL can hold (`a b`, `a:99999`, `[`): Node's HTTP parser lets it
+      // through to 'upgrade', where a throw would take the whole process down.
+      writeHttpError(socket, 400, BAD_HOST);
+      return;
+    }
     const env: UpgradeEnv = { upgrade: {}, ip: req.socket.remoteAddress ?? '' };
-    Promise.resolve(opts.fetch(toRequest(req), env))
+    Promise.resolve(opts.fetch(request, env))
       .then(async (res) => {
         const who = env.upgrade.accepted;
         if (!who || res.status !== 200) {
