@@ -144,12 +144,23 @@ export const DeliveryDetail = v.object({
   attemptLog: v.array(AttemptResource),
 });
 
+/**
+ * A replay's time bound, read as ms since epoch. `isoTimestamp` admits forms `Date.parse` cannot
+ * read (an offset of hours only, `+05`): those are refused here rather than becoming NaN.
+ */
+const ReplayTime = v.pipe(
+  v.string(),
+  v.isoTimestamp(),
+  v.check((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time with a full offset'),
+  v.transform((s) => Date.parse(s)),
+);
+
 /** `POST /v1/webhooks/endpoints/{id}/replay`: one event by id, or every event in a time range. */
 export const ReplayBody = v.union([
   v.object({ eventId: IdSchema }),
   v.object({
-    since: IsoTime,
-    until: v.optional(IsoTime),
+    since: ReplayTime,
+    until: v.optional(ReplayTime),
   }),
 ]);
 export type ReplayBody = v.InferOutput<typeof ReplayBody>;

@@ -302,10 +302,22 @@ describe('delivery log, dead letters and replay', () => {
   it.each([
     ['no selection', {}],
     ['a bad time', { since: 'yesterday' }],
-  ])('refuses a replay with %s', async (_, body) => {
-    const ep = await endpoint();
+    // ISO-8601 as valibot reads it, but not as Date.parse does (NaN replayed every message).
+    ['an offset of hours only', { since: '2026-01-01T00:00:00+05' }],
+    [
+      'an until with an offset of hours only',
+      { since: '2020-01-01T00:00:00Z', until: '2026-01-01T00:00:00+05' },
+    ],
+  ])('refuses a replay with %s, and queues nothing', async (_, body) => {
+    const c = await TestClient.connect(s.url, s.appId);
+    const t = await c.openThread();
+    await c.sendMessage(t.id, 'v-1', 'stored before the endpoint');
+    const ep = await endpoint({ events: ['message.created'] });
     const r = await call('POST', `/v1/webhooks/endpoints/${ep.id}/replay`, body);
     expect(r).toMatchObject({ status: 400, json: { error: { code: 'validation_failed' } } });
+    const log = await call('GET', `/v1/webhooks/endpoints/${ep.id}/deliveries`);
+    expect(log.json.data).toEqual([]);
+    c.close();
   });
 
   it('answers 404 to the replay of an unknown event', async () => {

@@ -309,8 +309,8 @@ export function bridgeWebhookRoutes(s: Services) {
       queued = await s.store.replay(ep.appId, ep.id, { eventId: b.eventId }, now);
       if (queued === 0) return jsonError(c, 404, ErrorCode.NotFound, 'event not found');
     } else {
-      const since = Date.parse(b.since);
-      const until = b.until === undefined ? now + 1 : Date.parse(b.until);
+      const { since } = b;
+      const until = b.until ?? now + 1;
       if (until <= since)
         return jsonError(c, 400, ErrorCode.ValidationFailed, 'until must be after since');
       queued = await s.store.replay(ep.appId, ep.id, { since, until }, now);
