@@ -67,6 +67,3 @@ export const subscribes = (events: string[], type: string) =>
 
 /** Most events a range replay queues in one call. */
 export const MAX_REPLAY = 10_000;
-
-/** Outbox rows a range replay reads at a time while it looks for the events it takes. */
-export const REPLAY_PAGE = 1_000;
