@@ -23,16 +23,26 @@ describe('non-public addresses', () => {
     '::ffff:127.0.0.1',
     '::ffff:7f00:1',
     '::ffff:a00:1',
+    // IPv6 forms that carry an IPv4 address: compatible, translated, local NAT64, 6to4.
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '::ffff:0:7f00:1',
+    '64:ff9b:1::a9fe:a9fe',
+    '2002:7f00:1::1',
   ])('%s is refused', (ip) => {
     expect(isPrivateAddress(ip)).toBe(true);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
-    '%s is allowed',
-    (ip) => {
-      expect(isPrivateAddress(ip)).toBe(false);
-    },
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '2001:4860:4860::8888',
+  ])('%s is allowed', (ip) => {
+    expect(isPrivateAddress(ip)).toBe(false);
+  });
 
   it('refuses a host name when any of its addresses is private (checked after resolution)', async () => {
     const lookup = async () => [

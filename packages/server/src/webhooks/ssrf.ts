@@ -25,8 +25,13 @@ for (const [net, bits] of [
 ] as const)
   blocked.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
+  // IPv4-compatible (::a.b.c.d, deprecated; also :: and ::1) and IPv4-translated (RFC 2765)
+  // addresses, local-use NAT64 (RFC 8215) and 6to4 (deprecated, RFC 7526) embed an IPv4
+  // address that can be a private one.
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
+  ['64:ff9b:1::', 48],
+  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   ['fec0::', 10],
