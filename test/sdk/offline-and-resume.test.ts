@@ -7,14 +7,19 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/** A server of its own, a connected client and a new thread, all closed after the test. */
+async function conversation() {
+  const s = await server();
+  cleanup.push(() => s.stop());
+  const c = client(s.url, s.appId);
+  cleanup.push(async () => c.disconnect());
+  await connect(c);
+  return { s, c, thread: await c.openThread() };
+}
+
 describe('sdk against the real server: offline and resume', () => {
   it('delivers messages sent while offline once, in order, after reconnecting', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
-    const c = client(s.url, s.appId);
-    cleanup.push(async () => c.disconnect());
-    await connect(c);
-    const thread = await c.openThread();
+    const { s, c, thread } = await conversation();
     c.disconnect();
     thread.send('written offline 1');
     thread.send('written offline 2');
@@ -30,13 +35,29 @@ describe('sdk against the real server: offline and resume', () => {
     ]);
   });
 
+  it('fails a message whose frame is over the server limit instead of reconnecting on it forever', async () => {
+    const { s, c, thread } = await conversation();
+    const states: string[] = [];
+    c.on('state', (e) => states.push(e.newState));
+    // 3,000 characters pass the text limit (4,000), but each control character is six bytes of
+    // JSON (\u0001): about 18 KB, over the 16 KiB frame limit.
+    const failed = next(c, 'message:status', (e) => e.message.status === 'failed');
+    const big = thread.send('\u0001'.repeat(3000));
+    expect((await failed).message).toMatchObject({
+      clientId: big.clientId,
+      error: { code: 'too_large' },
+    });
+    // What comes after it still goes, on the same socket.
+    const after = allSent(c, ['after it']);
+    thread.send('after it');
+    await after;
+    const rows = await stored(s.url, s.apiKey, thread.id);
+    expect(rows.map((m) => m.text)).toEqual(['after it']);
+    expect(states).not.toContain('reconnecting');
+  });
+
   it('shows an agent reply posted while the visitor was away, without any reload', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
-    const c = client(s.url, s.appId);
-    cleanup.push(async () => c.disconnect());
-    await connect(c);
-    const thread = await c.openThread();
+    const { s, c, thread } = await conversation();
     const sent = allSent(c, ['question']);
     thread.send('question');
     await sent;
@@ -53,12 +74,7 @@ describe('sdk against the real server: offline and resume', () => {
   });
 
   it('gets a live agent reply and a server-side drop is resumed without loss', async () => {
-    const s = await server();
-    cleanup.push(() => s.stop());
-    const c = client(s.url, s.appId);
-    cleanup.push(async () => c.disconnect());
-    await connect(c);
-    const thread = await c.openThread();
+    const { s, c, thread } = await conversation();
     const live = next(c, 'message');
     await agentReply(s.url, s.apiKey, thread.id, 'live');
     expect((await live).message.text).toBe('live');

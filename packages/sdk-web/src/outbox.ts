@@ -3,7 +3,7 @@
  * written to storage before it goes on the wire, so a reload or a crash loses none; the server's
  * idempotency on `clientId` makes every resend safe.
  */
-import { NON_RETRYABLE_CODES, type ClientFrame } from '@causette/shared';
+import { MAX_FRAME_BYTES, NON_RETRYABLE_CODES, type ClientFrame } from '@causette/shared';
 import type { KeyValueStorage } from './storage.js';
 import type { LocalMessage } from './types.js';
 
@@ -26,6 +26,8 @@ export type Outbox = ReturnType<typeof createOutbox>;
 
 /** Sends on the wire without an answer yet: keeps a big flush under the server's rate limit. */
 const WINDOW = 10;
+
+const encoder = new TextEncoder();
 
 export function createOutbox({ storage, key, send, onStatus, onError, later }: OutboxOptions) {
   const entries = new Map<string, Outgoing>();
@@ -68,7 +70,20 @@ export function createOutbox({ storage, key, send, onStatus, onError, later }: O
       const { clientId, threadId, text, metadata } = m;
       if (m.status !== 'pending' || !saved.has(clientId) || inflight.has(clientId)) continue;
       if (inflight.size >= WINDOW) return; // the next answer flushes again
-      if (!send({ type: 'send', threadId, clientId, text, ...(metadata && { metadata }) })) return;
+      const frame: ClientFrame = {
+        type: 'send',
+        threadId,
+        clientId,
+        text,
+        ...(metadata && { metadata }),
+      };
+      // Over the server's frame limit the socket is closed (1009) and the entry would go again
+      // at every reconnect, holding up everything behind it: it fails here, never sent.
+      if (encoder.encode(JSON.stringify(frame)).length > MAX_FRAME_BYTES) {
+        fail(m, 'too_large', 'message too large');
+        continue;
+      }
+      if (!send(frame)) return;
       inflight.add(clientId);
     }
   }
@@ -81,6 +96,9 @@ export function createOutbox({ storage, key, send, onStatus, onError, later }: O
     void persist();
     onStatus(m);
   };
+
+  const fail = (m: Outgoing, code: string, message: string) =>
+    update({ ...m, status: 'failed', error: { code, message } });
 
   /**
    * Read what an earlier page load left in storage, ahead of any entry added meanwhile.
@@ -118,7 +136,7 @@ export function createOutbox({ storage, key, send, onStatus, onError, later }: O
      */
     refused(m: Outgoing | undefined, code: string, message: string) {
       if (m && NON_RETRYABLE_CODES.has(code)) {
-        update({ ...m, status: 'failed', error: { code, message } });
+        fail(m, code, message);
       } else {
         inflight.clear();
         later(flush, 1000);
