@@ -71,10 +71,17 @@ export function createClient(opts: ClientOptions): CausetteClient {
   /** Bumped by every exchange and by logout: only the latest may store its token. */
   let tokenGen = 0;
 
+  /**
+   * Storage that fails (private mode, quota, blocked IndexedDB) costs the session's continuity
+   * across page loads, never the chat: a read answers nothing and the error is reported.
+   */
+  const tolerate = <T>(p: Promise<T>): Promise<T | undefined> =>
+    p.catch((e: unknown) => void fail('storage_failed', String(e)));
+
   /** Exchange the stored token (and a JWT) for a fresh session token, and store it. */
   const exchange = async (jwt?: string) => {
     const my = ++tokenGen;
-    const stored = await storage.get(sessionKey);
+    const stored = await tolerate(storage.get(sessionKey));
     const ask = (visitorToken?: string) =>
       postSession(f, url, {
         appId,
@@ -88,13 +95,15 @@ export function createClient(opts: ClientOptions): CausetteClient {
       if (!stored || (e as CodedError).code !== 'invalid_visitor_token') throw e;
       // The stored session is no longer accepted (expired, or its contact merged): go on
       // without it, with the same JWT. Only this stale token is removed, not a newer one.
-      if ((await storage.get(sessionKey)) === stored) await storage.delete(sessionKey);
+      if ((await tolerate(storage.get(sessionKey))) === stored) {
+        await tolerate(storage.delete(sessionKey));
+      }
       answer = await ask();
     }
     const { token } = answer;
     // An answer that comes late (its connection attempt was abandoned, identify() or logout()
     // came after it) must not overwrite the newer outcome.
-    if (my === tokenGen) await storage.set(sessionKey, token);
+    if (my === tokenGen) await tolerate(storage.set(sessionKey, token));
     return token;
   };
 
@@ -112,7 +121,7 @@ export function createClient(opts: ClientOptions): CausetteClient {
         userToken = undefined;
         return session();
       }
-      await storage.delete(sessionKey);
+      await tolerate(storage.delete(sessionKey));
       return exchange();
     }
   };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientFrame } from '@causette/shared';
 import { connected, makeClient, next, settle, setup } from './testing/helpers.js';
+import { FakeServer } from './testing/fake-server.js';
+import type { KeyValueStorage } from './storage.js';
 import type { LocalMessage } from './types.js';
 
 const statuses = (client: ReturnType<typeof makeClient>) => {
@@ -206,6 +208,25 @@ describe('offline outbox', () => {
     await sent;
     expect(errors).toEqual(['sent']);
     expect(server.texts(thread.id)).toEqual(['busy']);
+    client.disconnect();
+  });
+
+  it('connects and sends with a storage that fails every call, and reports storage_failed', async () => {
+    const server = new FakeServer();
+    const refuse = () => Promise.reject(new Error('IndexedDB unavailable'));
+    const broken: KeyValueStorage = { get: refuse, set: refuse, delete: refuse };
+    const client = makeClient(server, broken);
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    const up = connected(client);
+    client.connect();
+    await up;
+    const thread = await client.openThread();
+    const sent = next(client, 'message:status', (e) => e.message.status === 'sent');
+    thread.send('still here');
+    await sent;
+    expect(server.texts(thread.id)).toEqual(['still here']);
+    expect(errors).toContain('storage_failed');
     client.disconnect();
   });
 });

@@ -35,7 +35,10 @@ export function indexedDbStorage(dbName = 'causette'): KeyValueStorage {
       const r = indexedDB.open(dbName, 1);
       r.onupgradeneeded = () => r.result.createObjectStore('kv');
       r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
+      r.onerror = () => {
+        db = undefined; // not kept: the next call tries to open it again
+        fail(r.error);
+      };
     });
     const tx = (await db).transaction('kv', mode);
     const req = op(tx.objectStore('kv'));
