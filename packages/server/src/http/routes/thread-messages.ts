@@ -91,7 +91,7 @@ export function threadMessageRoutes(s: Services) {
  * SHA-256 (base64url, 43 characters). Never a cut of the key: two keys that differ only past
  * their 59th character must stay two replies.
  */
-export function idempotencyClientId(key: string): string {
+function idempotencyClientId(key: string): string {
   const plain = `idem_${key}`;
   if (plain.length <= 64) return plain;
   return `idemh_${createHash('sha256').update(key).digest('base64url')}`;
