@@ -255,7 +255,9 @@ export class Connection {
         continue;
       }
       this.own(threadId);
-      if (f.resume!.epoch !== store.epoch) {
+      // A seq past the thread's last was never assigned by this database: a backup restored
+      // under the same epoch. The client's copy of the thread cannot be resumed either.
+      if (f.resume!.epoch !== store.epoch || seq > t.lastSeq) {
         this.sendFrame({ type: 'reload', threadId, reason: 'epoch_changed', lastSeq: t.lastSeq });
         sentUpTo.set(threadId, t.lastSeq);
         continue;

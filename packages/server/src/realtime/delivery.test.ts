@@ -189,4 +189,30 @@ describe('ordered, gap-free history', () => {
     });
     b.close();
   });
+
+  it('detects a database restored from a backup (same epoch) by a seq it never assigned', async () => {
+    const session = await openSession(s.url, { appId: s.appId });
+    const a = await TestClient.connect(s.url, s.appId, { token: session.token });
+    const t = await a.openThread();
+    await a.sendMessage(t.id, 'r-1', 'kept');
+    await a.sendMessage(t.id, 'r-2', 'kept too');
+    a.close();
+    // The client saw seqs up to 5 before the restore; this database only has 2.
+    const b = await TestClient.open(s.url, session.token);
+    b.send({ type: 'hello', v: 1, resume: { epoch: a.welcome!.epoch, threads: { [t.id]: 5 } } });
+    expect(await b.next('reload')).toMatchObject({
+      threadId: t.id,
+      reason: 'epoch_changed',
+      lastSeq: 2,
+    });
+    await b.next('resumed');
+    // A client level with the database resumes as usual.
+    const c = await TestClient.connect(s.url, s.appId, {
+      token: session.token,
+      resume: { epoch: a.welcome!.epoch, threads: { [t.id]: 2 } },
+    });
+    expect(c.take('reload')).toEqual([]);
+    b.close();
+    c.close();
+  });
 });

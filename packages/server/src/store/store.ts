@@ -163,7 +163,10 @@ export interface AdminStore {
 }
 
 export interface Store extends AdminStore, WebhookStore {
-  /** Identifies this database; a restored or replaced one has a different epoch. */
+  /**
+   * Identifies this database: a replaced one has a different epoch. A backup restored in its
+   * place keeps its epoch; resume tells it apart by seqs past a thread's last (connection.ts).
+   */
   readonly epoch: string;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
