@@ -22,11 +22,20 @@ export const HelloFrame = v.object({
   ),
 });
 
+/**
+ * The client ids agent replies are stored under (`idem_` or `idemh_` and their Idempotency-Key):
+ * refused in a visitor's `send`, so a visitor cannot take an agent's key in their own thread.
+ */
+export const AGENT_CLIENT_ID = /^idemh?_/;
+
 /** Post a message; `clientId` makes it idempotent (a resend returns the original ack). */
 export const SendFrame = v.object({
   type: v.literal('send'),
   threadId: IdSchema,
-  clientId: IdSchema,
+  clientId: v.pipe(
+    IdSchema,
+    v.check((id) => !AGENT_CLIENT_ID.test(id), 'reserved client id'),
+  ),
   text: TextSchema,
   metadata: v.optional(MetadataSchema),
 });

@@ -90,6 +90,16 @@ describe('client frames', () => {
     ['__proto__ as type', '{"type":"__proto__"}', ErrorCode.UnknownType],
     ['send without text', '{"type":"send","threadId":"t","clientId":"c"}', ErrorCode.BadFrame],
     [
+      "send with an agent reply's client id",
+      '{"type":"send","threadId":"t","clientId":"idem_reply-1","text":"x"}',
+      ErrorCode.BadFrame,
+    ],
+    [
+      "send with a hashed agent reply's client id",
+      '{"type":"send","threadId":"t","clientId":"idemh_abc","text":"x"}',
+      ErrorCode.BadFrame,
+    ],
+    [
       'send with empty text',
       '{"type":"send","threadId":"t","clientId":"c","text":""}',
       ErrorCode.BadFrame,

@@ -220,6 +220,30 @@ describe('agent API keys', () => {
     c.close();
   });
 
+  it("keeps a visitor from taking an agent reply's Idempotency-Key in their thread", async () => {
+    const c = await TestClient.connect(s.url, s.appId);
+    const t = await c.openThread();
+    c.send({ type: 'send', threadId: t.id, clientId: 'idem_reply-7', text: 'squatting' });
+    expect(await c.next('error')).toMatchObject({ code: 'bad_frame' });
+    // Any other id of the visitor's own is fine, even one that starts with "idem".
+    await c.sendMessage(t.id, 'idempotent-1', 'mine');
+    const reply = await api(
+      s,
+      s.apiKey,
+      'POST',
+      `/v1/threads/${t.id}/messages`,
+      { text: 'the agent reply' },
+      { 'idempotency-key': 'reply-7' },
+    );
+    expect(reply).toMatchObject({ status: 201, json: { duplicate: false } });
+    const history = await api(s, s.apiKey, 'GET', `/v1/threads/${t.id}/messages`);
+    expect(history.json.messages.map((m: { text: string }) => m.text)).toEqual([
+      'mine',
+      'the agent reply',
+    ]);
+    c.close();
+  });
+
   it('keeps 64-character Idempotency-Keys that share their first 63 characters apart', async () => {
     const c = await TestClient.connect(s.url, s.appId);
     const t = await c.openThread();
