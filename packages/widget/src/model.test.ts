@@ -84,6 +84,20 @@ describe('ChatModel', () => {
     expect(model.snap.unread).toBe(2);
   });
 
+  it('asks for a thread again on the next send when opening one was refused', async () => {
+    const { model, client } = setup();
+    await tick();
+    model.setOpen(true);
+    client.openFailures = 1;
+    await expect(model.send('first try')).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(client.sent).toEqual([]);
+    await model.send('second try');
+    await tick();
+    expect(client.sent).toEqual([
+      { threadId: model.snap.threadId, text: 'second try', metadata: undefined },
+    ]);
+  });
+
   it('asks the pre-chat questions once and sends the answers with the first message', async () => {
     const { model, client, store } = setup((c) => {
       c.settings = { preChatForm: { enabled: true, fields: ['name', 'email'] } };

@@ -249,7 +249,13 @@ export class ChatModel {
     });
     const p = this.client.openThread(id);
     this.opening = p;
-    const h = await p;
+    let h: ThreadHandle;
+    try {
+      h = await p;
+    } catch (e) {
+      if (this.opening === p) this.opening = null; // the next send or selection asks again
+      throw e;
+    }
     if (this.opening !== p) return;
     this.handle = h;
     this.syncMessages();
@@ -272,7 +278,14 @@ export class ChatModel {
     if (!h) {
       const p = this.opening ?? this.client.openThread();
       this.opening = p;
-      h = await p;
+      try {
+        h = await p;
+      } catch (e) {
+        // Refused (rate limit, server error): the next send asks for a thread again instead of
+        // awaiting this same rejection for as long as the view lasts.
+        if (this.opening === p) this.opening = null;
+        throw e;
+      }
       this.handle = h;
       this.set({ threadId: h.id });
       if (this.preChat) metadata = this.preChat;

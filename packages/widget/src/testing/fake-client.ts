@@ -84,7 +84,14 @@ export class FakeClient implements ChatClient {
     this.events.emit('unread', { threadId, count: t.info.unread, total });
   }
 
+  /** `openThread` calls still to refuse (as the server refuses a `thread.open`). */
+  openFailures = 0;
+
   async openThread(threadId?: string): Promise<ThreadHandle> {
+    if (this.openFailures > 0) {
+      this.openFailures -= 1;
+      throw Object.assign(new Error('too many frames; slow down'), { code: 'rate_limited' });
+    }
     const tid = threadId ?? this.addThread();
     const t = this.threads.get(tid)!;
     const events = this.events;
