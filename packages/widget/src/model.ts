@@ -247,19 +247,26 @@ export class ChatModel {
       typing: null,
       agentReadSeq: t?.agentReadSeq ?? 0,
     });
-    const p = this.client.openThread(id);
-    this.opening = p;
-    let h: ThreadHandle;
-    try {
-      h = await p;
-    } catch (e) {
-      if (this.opening === p) this.opening = null; // the next send or selection asks again
-      throw e;
-    }
+    const p = this.open(id);
+    const h = await p;
     if (this.opening !== p) return;
     this.handle = h;
     this.syncMessages();
     if (this.snap.open) this.markRead();
+  }
+
+  /**
+   * Opens a thread (a new one without `id`) as the one being opened. A refused open (rate
+   * limit, server error) is forgotten, so the next send or selection asks again instead of
+   * awaiting the same rejection for as long as the view lasts.
+   */
+  private open(id?: string): Promise<ThreadHandle> {
+    const p = this.client.openThread(id);
+    this.opening = p;
+    p.catch(() => {
+      if (this.opening === p) this.opening = null;
+    });
+    return p;
   }
 
   private markRead(): void {
@@ -276,16 +283,7 @@ export class ChatModel {
     let h = this.handle;
     let metadata: Record<string, string> | undefined;
     if (!h) {
-      const p = this.opening ?? this.client.openThread();
-      this.opening = p;
-      try {
-        h = await p;
-      } catch (e) {
-        // Refused (rate limit, server error): the next send asks for a thread again instead of
-        // awaiting this same rejection for as long as the view lasts.
-        if (this.opening === p) this.opening = null;
-        throw e;
-      }
+      h = await (this.opening ?? this.open());
       this.handle = h;
       this.set({ threadId: h.id });
       if (this.preChat) metadata = this.preChat;
